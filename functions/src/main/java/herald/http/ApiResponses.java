@@ -1,0 +1,31 @@
+package herald.http;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import java.util.Map;
+
+/** Successful responses in the shape API Gateway's HTTP API expects from a Lambda (payload format 2.0). */
+public final class ApiResponses {
+
+    private static final Map<String, String> JSON_HEADERS = Map.of("content-type", "application/json");
+
+    private ApiResponses() {
+    }
+
+    public static APIGatewayV2HTTPResponse json(int status, Object body) {
+        return APIGatewayV2HTTPResponse.builder()
+                .withStatusCode(status)
+                .withHeaders(JSON_HEADERS)
+                .withBody(Json.write(body))
+                .withIsBase64Encoded(false)
+                .build();
+    }
+
+    public static APIGatewayV2HTTPResponse noContent() {
+        return APIGatewayV2HTTPResponse.builder()
+                .withStatusCode(204)
+                .withHeaders(Map.of())
+                .withBody("")
+                .withIsBase64Encoded(false)
+                .build();
+    }
+}

@@ -1,0 +1,53 @@
+package herald.runtime;
+
+import java.net.URI;
+import java.time.Duration;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
+
+/**
+ * Builds the AWS clients a function uses, once per container, from its {@link Environment}: region and
+ * credentials from the standard Lambda variables, and the endpoint from the SDK's standard
+ * {@code AWS_ENDPOINT_URL_<SERVICE>} variable when one is set (the local runtime sets it; AWS does not).
+ */
+public final class AwsClients {
+
+    private AwsClients() {
+    }
+
+    public static DynamoDbClient dynamoDb(Environment environment) {
+        DynamoDbClientBuilder builder = DynamoDbClient.builder()
+                .httpClient(UrlConnectionHttpClient.builder()
+                        .connectionTimeout(Duration.ofSeconds(2))
+                        .socketTimeout(Duration.ofSeconds(10))
+                        .build())
+                .region(region(environment))
+                .credentialsProvider(credentials(environment));
+        environment.optional("AWS_ENDPOINT_URL_DYNAMODB").map(URI::create).ifPresent(builder::endpointOverride);
+        return builder.build();
+    }
+
+    static Region region(Environment environment) {
+        return Region.of(environment.optional("AWS_REGION").orElse("us-east-1"));
+    }
+
+    static AwsCredentialsProvider credentials(Environment environment) {
+        String accessKey = environment.optional("AWS_ACCESS_KEY_ID").orElse(null);
+        String secretKey = environment.optional("AWS_SECRET_ACCESS_KEY").orElse(null);
+        if (accessKey == null || secretKey == null) {
+            return DefaultCredentialsProvider.builder().build();
+        }
+        AwsCredentials credentials = environment.optional("AWS_SESSION_TOKEN")
+                .<AwsCredentials>map(token -> AwsSessionCredentials.create(accessKey, secretKey, token))
+                .orElseGet(() -> AwsBasicCredentials.create(accessKey, secretKey));
+        return StaticCredentialsProvider.create(credentials);
+    }
+}

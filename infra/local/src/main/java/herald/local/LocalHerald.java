@@ -1,0 +1,195 @@
+package herald.local;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/**
+ * A working Herald on one machine, built from {@code template.yaml}: DynamoDB Local with every table the template
+ * declares, an S3 server with every bucket, and every HttpApi route served on localhost by the function the
+ * template names, with the environment the template gives it. Nothing here knows Herald's functions: adding a
+ * route, a table or a function to the template needs no change to the runtime.
+ */
+public final class LocalHerald implements AutoCloseable {
+
+    /** The template parameter that {@code HERALD_API_KEY} sets. */
+    public static final String API_KEY_PARAMETER = "AdminApiKey";
+
+    private final SamTemplate template;
+    private final LocalDynamoDb dynamoDb;
+    private final LocalS3 s3;
+    private final HttpApiServer http;
+    private final Map<String, LocalFunction> functions;
+    private final URI baseUrl;
+    private DynamoDbClient client;
+
+    private LocalHerald(SamTemplate template, LocalDynamoDb dynamoDb, LocalS3 s3, HttpApiServer http,
+            Map<String, LocalFunction> functions, URI baseUrl) {
+        this.template = template;
+        this.dynamoDb = dynamoDb;
+        this.s3 = s3;
+        this.http = http;
+        this.functions = functions;
+        this.baseUrl = baseUrl;
+    }
+
+    /** Starts Herald from {@code templateFile} on {@code host:httpPort} (0: any free port). */
+    public static LocalHerald start(Path templateFile, String host, int httpPort, Map<String, String> parameters)
+            throws Exception {
+        SamTemplate template = SamTemplate.load(templateFile, parameters);
+        LocalDynamoDb dynamoDb = LocalDynamoDb.start(0);
+        LocalS3 s3 = null;
+        HttpApiServer http = null;
+        try {
+            try (DynamoDbClient setup = dynamoDb.client()) {
+                TemplateTables.create(setup, template.tables());
+            }
+            if (!template.buckets().isEmpty()) {
+                s3 = LocalS3.start(template.buckets());
+            }
+            Map<String, LocalFunction> functions = new LinkedHashMap<>();
+            for (SamTemplate.FunctionSpec spec : template.functions()) {
+                functions.put(spec.logicalId(), LocalFunction.load(spec, environment(spec, dynamoDb, s3)));
+            }
+            http = new HttpApiServer(host, httpPort, new HttpRoutes(new ArrayList<>(functions.values())),
+                    template.httpStage());
+            String stagePath = template.httpStage().equals("$default") ? "" : "/" + template.httpStage();
+            URI baseUrl = URI.create("http://" + host + ":" + http.port() + stagePath);
+            return new LocalHerald(template, dynamoDb, s3, http, functions, baseUrl);
+        } catch (Exception | Error e) {
+            if (http != null) {
+                http.close();
+            }
+            if (s3 != null) {
+                s3.close();
+            }
+            dynamoDb.close();
+            throw e;
+        }
+    }
+
+    /** What a function's process environment would hold in AWS: the template's variables plus Lambda's own. */
+    static Map<String, String> environment(SamTemplate.FunctionSpec spec, LocalDynamoDb dynamoDb, LocalS3 s3) {
+        Map<String, String> environment = new HashMap<>(spec.environment());
+        environment.put("AWS_REGION", Intrinsics.REGION);
+        environment.put("AWS_DEFAULT_REGION", Intrinsics.REGION);
+        environment.put("AWS_ACCESS_KEY_ID", LocalDynamoDb.ACCESS_KEY);
+        environment.put("AWS_SECRET_ACCESS_KEY", LocalDynamoDb.SECRET_KEY);
+        environment.put("AWS_LAMBDA_FUNCTION_NAME", spec.logicalId());
+        environment.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", Integer.toString(spec.memoryMb()));
+        environment.put("AWS_ENDPOINT_URL_DYNAMODB", dynamoDb.endpoint().toString());
+        if (s3 != null) {
+            environment.put("AWS_ENDPOINT_URL_S3", s3.endpoint().toString());
+        }
+        return environment;
+    }
+
+    public URI baseUrl() {
+        return baseUrl;
+    }
+
+    public SamTemplate template() {
+        return template;
+    }
+
+    public String parameter(String name) {
+        return template.parameters().get(name);
+    }
+
+    public LocalDynamoDb dynamoDbServer() {
+        return dynamoDb;
+    }
+
+    /** A DynamoDB client on the runtime's DynamoDB Local, for tests and tools. */
+    public synchronized DynamoDbClient dynamoDb() {
+        if (client == null) {
+            client = dynamoDb.client();
+        }
+        return client;
+    }
+
+    public Optional<LocalS3> s3() {
+        return Optional.ofNullable(s3);
+    }
+
+    /** The environment the runtime gave a function: exactly what its handler was constructed with. */
+    public Map<String, String> functionEnvironment(String logicalId) {
+        LocalFunction function = functions.get(logicalId);
+        if (function == null) {
+            throw new IllegalArgumentException("No function " + logicalId + " in the template");
+        }
+        return environment(function.spec(), dynamoDb, s3);
+    }
+
+    @Override
+    public synchronized void close() {
+        http.close();
+        if (client != null) {
+            client.close();
+        }
+        if (s3 != null) {
+            s3.close();
+        }
+        dynamoDb.close();
+    }
+
+    /**
+     * Starts Herald and keeps it running until the process is stopped. Settings: {@code HERALD_HTTP_PORT}
+     * (default 8080), {@code HERALD_API_KEY} (else one is generated and printed), and {@code HERALD_PARAM_<Name>}
+     * for any other template parameter.
+     */
+    public static void main(String[] args) throws Exception {
+        Path templateFile = Path.of(args.length > 0 ? args[0] : "template.yaml");
+        if (!Files.isRegularFile(templateFile)) {
+            System.err.println("No template at " + templateFile.toAbsolutePath() + "; pass its path as the first argument");
+            System.exit(2);
+        }
+        Map<String, String> parameters = new HashMap<>();
+        System.getenv().forEach((name, value) -> {
+            if (name.startsWith("HERALD_PARAM_")) {
+                parameters.put(name.substring("HERALD_PARAM_".length()), value);
+            }
+        });
+        String apiKey = System.getenv("HERALD_API_KEY");
+        boolean generated = apiKey == null || apiKey.isBlank();
+        if (generated) {
+            byte[] random = new byte[32];
+            new SecureRandom().nextBytes(random);
+            apiKey = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+        }
+        parameters.put(API_KEY_PARAMETER, apiKey);
+        int port = Integer.parseInt(Optional.ofNullable(System.getenv("HERALD_HTTP_PORT")).orElse("8080"));
+
+        LocalHerald herald;
+        try {
+            herald = start(templateFile, "127.0.0.1", port, parameters);
+        } catch (Exception e) {
+            System.err.println("Herald did not start: " + e.getMessage());
+            System.exit(1);
+            return;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(herald::close, "herald-shutdown"));
+        List<String> lines = List.of(
+                "",
+                "Herald is running at " + herald.baseUrl()
+                        + "  (DynamoDB Local: " + herald.dynamoDbServer().endpoint() + ")",
+                "API key: " + apiKey + (generated ? "  (generated; set HERALD_API_KEY to choose one)" : ""),
+                "",
+                "Dispatch a first event:",
+                "  curl -s -X POST " + herald.baseUrl() + "/api/events -H 'X-Api-Key: " + apiKey + "' \\",
+                "    -H 'Content-Type: application/json' -d '{\"topic\": \"hello.world\", \"payload\": {\"greeting\": \"hi\"}}'",
+                "",
+                "Press Ctrl+C to stop. Everything is in memory and goes with the process.");
+        lines.forEach(System.out::println);
+        Thread.currentThread().join();
+    }
+}

@@ -1,0 +1,162 @@
+package herald.local;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * {@code template.yaml} as the local runtime reads it: parameters (with their constraints checked as
+ * CloudFormation checks them), tables, buckets, and functions with their environment and HTTP routes, every
+ * intrinsic resolved to local values. Physical names are the logical ids.
+ *
+ * <p>Immutable once loaded; thread-safe.
+ */
+public final class SamTemplate {
+
+    /** A DynamoDB table: its physical name and its resolved CloudFormation properties. */
+    public record TableSpec(String logicalId, String name, Map<String, Object> properties) {
+    }
+
+    /** An S3 bucket and its physical name. */
+    public record BucketSpec(String logicalId, String name) {
+    }
+
+    /** A route of the HTTP API: a method (or ANY) and a path template, or the {@code $default} route. */
+    public record RouteSpec(String method, String path) {
+        public static final RouteSpec DEFAULT = new RouteSpec(null, null);
+
+        public boolean isDefault() {
+            return path == null;
+        }
+
+        public String routeKey() {
+            return isDefault() ? "$default" : method + " " + path;
+        }
+    }
+
+    /** A Lambda function: its handler, the environment the template gives it, its limits and its routes. */
+    public record FunctionSpec(String logicalId, String handler, Map<String, String> environment, int timeoutSeconds,
+            int memoryMb, List<RouteSpec> routes) {
+    }
+
+    private final Map<String, String> parameters;
+    private final List<TableSpec> tables = new ArrayList<>();
+    private final List<BucketSpec> buckets = new ArrayList<>();
+    private final List<FunctionSpec> functions = new ArrayList<>();
+    private final String httpStage;
+
+    private SamTemplate(Map<String, Object> document, Map<String, String> parameterValues) {
+        Map<String, Object> resources = map(document.get("Resources"), "Resources");
+        this.parameters = TemplateParameters.resolve(map(document.getOrDefault("Parameters", Map.of()), "Parameters"),
+                parameterValues);
+        Map<String, String> physicalNames = new LinkedHashMap<>();
+        Map<String, String> types = new LinkedHashMap<>();
+        resources.forEach((id, resource) -> {
+            types.put(id, String.valueOf(map(resource, id).get("Type")));
+            physicalNames.put(id, id);
+        });
+        Intrinsics intrinsics = new Intrinsics(parameters, physicalNames, types, "herald-local");
+        Map<String, Object> functionGlobals = map(map(document.getOrDefault("Globals", Map.of()), "Globals")
+                .getOrDefault("Function", Map.of()), "Globals.Function");
+
+        String stage = "$default";
+        int httpApis = 0;
+        for (var entry : resources.entrySet()) {
+            String id = entry.getKey();
+            Map<String, Object> resource = map(entry.getValue(), id);
+            Map<String, Object> properties = map(resource.getOrDefault("Properties", Map.of()), id + ".Properties");
+            switch (types.get(id)) {
+                case "AWS::DynamoDB::Table":
+                    tables.add(new TableSpec(id, id, map(intrinsics.resolve(properties), id)));
+                    break;
+                case "AWS::S3::Bucket":
+                    buckets.add(new BucketSpec(id, id.toLowerCase(java.util.Locale.ROOT)));
+                    break;
+                case "AWS::Serverless::Function":
+                    functions.add(function(id, properties, functionGlobals, intrinsics));
+                    break;
+                case "AWS::Serverless::HttpApi":
+                    httpApis++;
+                    Object stageName = properties.get("StageName");
+                    stage = stageName == null ? "$default" : intrinsics.resolveString(stageName);
+                    break;
+                default:
+                    break;
+            }
+        }
+        if (httpApis > 1) {
+            throw new IllegalArgumentException("The local runtime serves one AWS::Serverless::HttpApi; the template has "
+                    + httpApis);
+        }
+        this.httpStage = stage;
+    }
+
+    /** Loads a template; {@code parameterValues} overrides parameter defaults (as deploy-time values would). */
+    public static SamTemplate load(Path file, Map<String, String> parameterValues) {
+        return new SamTemplate(CloudFormationYaml.read(file), parameterValues);
+    }
+
+    public Map<String, String> parameters() {
+        return parameters;
+    }
+
+    public List<TableSpec> tables() {
+        return List.copyOf(tables);
+    }
+
+    public List<BucketSpec> buckets() {
+        return List.copyOf(buckets);
+    }
+
+    public List<FunctionSpec> functions() {
+        return List.copyOf(functions);
+    }
+
+    /** The HTTP API's stage: {@code $default} serves at the root, a named stage under {@code /<stage>}. */
+    public String httpStage() {
+        return httpStage;
+    }
+
+    private static FunctionSpec function(String id, Map<String, Object> properties, Map<String, Object> globals,
+            Intrinsics intrinsics) {
+        Map<String, Object> merged = new LinkedHashMap<>(globals);
+        merged.putAll(properties);
+        Map<String, String> environment = new LinkedHashMap<>();
+        for (Map<String, Object> source : List.of(globals, properties)) {
+            Map<String, Object> variables = map(map(source.getOrDefault("Environment", Map.of()), id + ".Environment")
+                    .getOrDefault("Variables", Map.of()), id + ".Environment.Variables");
+            variables.forEach((name, value) -> environment.put(name, intrinsics.resolveString(value)));
+        }
+        List<RouteSpec> routes = new ArrayList<>();
+        map(properties.getOrDefault("Events", Map.of()), id + ".Events").forEach((eventName, event) -> {
+            Map<String, Object> eventMap = map(event, id + ".Events." + eventName);
+            if (!"HttpApi".equals(eventMap.get("Type"))) {
+                return;
+            }
+            Map<String, Object> eventProperties = map(eventMap.getOrDefault("Properties", Map.of()), eventName);
+            Object path = eventProperties.get("Path");
+            Object method = eventProperties.get("Method");
+            if (path == null && method == null) {
+                routes.add(RouteSpec.DEFAULT);
+            } else {
+                routes.add(new RouteSpec(String.valueOf(Objects.requireNonNullElse(method, "ANY"))
+                        .toUpperCase(java.util.Locale.ROOT), String.valueOf(path)));
+            }
+        });
+        String handler = String.valueOf(Objects.requireNonNull(merged.get("Handler"), id + " has no Handler"));
+        int timeout = Integer.parseInt(String.valueOf(merged.getOrDefault("Timeout", 3)));
+        int memory = Integer.parseInt(String.valueOf(merged.getOrDefault("MemorySize", 128)));
+        return new FunctionSpec(id, handler, Map.copyOf(environment), timeout, memory, List.copyOf(routes));
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> map(Object value, String where) {
+        if (!(value instanceof Map)) {
+            throw new IllegalArgumentException("template.yaml: " + where + " must be a mapping");
+        }
+        return (Map<String, Object>) value;
+    }
+}
