@@ -29,8 +29,9 @@ public final class JsonBody {
             node = Json.MAPPER.readTree(text);
         } catch (JsonProcessingException e) {
             String reason = e.getOriginalMessage().replaceAll("\\s*\\(start marker at \\[[^]]*]\\)", "").split("\n")[0];
+            var where = e.getLocation();
             throw new InvalidRequestException("The request body is not valid JSON: " + reason
-                    + " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")");
+                    + (where == null ? "" : " (line " + where.getLineNr() + ", column " + where.getColumnNr() + ")"));
         }
         if (!(node instanceof ObjectNode)) {
             throw new InvalidRequestException("The request body must be a JSON object, not " + describe(node));

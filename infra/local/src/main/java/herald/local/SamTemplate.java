@@ -10,7 +10,7 @@ import java.util.Objects;
 /**
  * {@code template.yaml} as the local runtime reads it: parameters (with their constraints checked as
  * CloudFormation checks them), tables, buckets, and functions with their environment and HTTP routes, every
- * intrinsic resolved to local values. Physical names are the logical ids.
+ * intrinsic resolved to local values. Physical names are the logical ids (lower-cased for buckets).
  *
  * <p>Immutable once loaded; thread-safe.
  */
@@ -55,8 +55,10 @@ public final class SamTemplate {
         Map<String, String> physicalNames = new LinkedHashMap<>();
         Map<String, String> types = new LinkedHashMap<>();
         resources.forEach((id, resource) -> {
-            types.put(id, String.valueOf(map(resource, id).get("Type")));
-            physicalNames.put(id, id);
+            String type = String.valueOf(map(resource, id).get("Type"));
+            types.put(id, type);
+            // Bucket names are lower-case DNS names; everything else keeps its logical id.
+            physicalNames.put(id, type.equals("AWS::S3::Bucket") ? id.toLowerCase(java.util.Locale.ROOT) : id);
         });
         Intrinsics intrinsics = new Intrinsics(parameters, physicalNames, types, "herald-local");
         Map<String, Object> functionGlobals = map(map(document.getOrDefault("Globals", Map.of()), "Globals")
@@ -73,7 +75,7 @@ public final class SamTemplate {
                     tables.add(new TableSpec(id, id, map(intrinsics.resolve(properties), id)));
                     break;
                 case "AWS::S3::Bucket":
-                    buckets.add(new BucketSpec(id, id.toLowerCase(java.util.Locale.ROOT)));
+                    buckets.add(new BucketSpec(id, physicalNames.get(id)));
                     break;
                 case "AWS::Serverless::Function":
                     functions.add(function(id, properties, functionGlobals, intrinsics));

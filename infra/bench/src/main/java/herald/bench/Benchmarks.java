@@ -1,0 +1,35 @@
+package herald.bench;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Runs Herald's benchmarks: {@code Benchmarks <template.yaml> [name ...]}. Each prints its figures beside a
+ * baseline measured in the same run, because the machines are shared and only ratios compare across runs.
+ */
+public final class Benchmarks {
+
+    private Benchmarks() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length < 1) {
+            System.err.println("usage: Benchmarks <template.yaml> [dispatch]");
+            System.exit(2);
+        }
+        Path template = Path.of(args[0]);
+        List<String> names = args.length > 1 ? Arrays.asList(args).subList(1, args.length) : List.of("dispatch");
+        for (String name : names) {
+            switch (name) {
+                case "dispatch":
+                    DispatchBenchmark.run(template);
+                    break;
+                default:
+                    System.err.println("Unknown benchmark '" + name + "'; known: dispatch");
+                    System.exit(2);
+            }
+        }
+        System.exit(0);
+    }
+}

@@ -1,0 +1,73 @@
+package herald.testing;
+
+import herald.local.LocalHerald;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolver;
+
+/**
+ * Gives tests the one local runtime of this test JVM: started from the project's template.yaml on first use
+ * (DynamoDB Local, tables, HTTP API on a free port) and stopped when the whole run ends, not per class.
+ * Test classes ask for a {@link LocalHerald} or a {@link HeraldClient} parameter.
+ */
+public final class LocalHeraldExtension implements ParameterResolver {
+
+    /** The admin key of the test runtime. */
+    public static final String API_KEY = "test-admin-key-0123456789abcdef-0123456789";
+
+    private static final class Running implements ExtensionContext.Store.CloseableResource, AutoCloseable {
+        final LocalHerald herald;
+
+        Running(LocalHerald herald) {
+            this.herald = herald;
+        }
+
+        @Override
+        public void close() {
+            herald.close();
+        }
+    }
+
+    @Override
+    public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
+        Class<?> type = parameter.getParameter().getType();
+        return type == LocalHerald.class || type == HeraldClient.class;
+    }
+
+    @Override
+    public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
+        LocalHerald herald = herald(context);
+        return parameter.getParameter().getType() == LocalHerald.class ? herald : new HeraldClient(herald.baseUrl(), API_KEY);
+    }
+
+    static LocalHerald herald(ExtensionContext context) {
+        return context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
+                .getOrComputeIfAbsent(Running.class, key -> start(), Running.class).herald;
+    }
+
+    private static Running start() {
+        try {
+            return new Running(LocalHerald.start(template(), "127.0.0.1", 0,
+                    Map.of(LocalHerald.API_KEY_PARAMETER, API_KEY)));
+        } catch (Exception e) {
+            throw new IllegalStateException("The local runtime did not start", e);
+        }
+    }
+
+    /** The project's template.yaml: from the build's system property, else found above the working directory. */
+    public static Path template() {
+        String configured = System.getProperty("herald.template");
+        if (configured != null && Files.isRegularFile(Path.of(configured))) {
+            return Path.of(configured);
+        }
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            if (Files.isRegularFile(dir.resolve("template.yaml"))) {
+                return dir.resolve("template.yaml");
+            }
+        }
+        throw new IllegalStateException("template.yaml not found above " + Path.of("").toAbsolutePath());
+    }
+}
