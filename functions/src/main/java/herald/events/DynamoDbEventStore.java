@@ -45,12 +45,14 @@ public final class DynamoDbEventStore implements EventStore {
     private final DynamoDbClient dynamoDb;
     private final String eventsTable;
     private final String hashesTable;
+    private final TopicRegistry topics;
     private final Clock clock;
 
     private DynamoDbEventStore(Builder builder) {
         this.dynamoDb = Objects.requireNonNull(builder.dynamoDb, "dynamoDb");
         this.eventsTable = Objects.requireNonNull(builder.eventsTable, "eventsTable");
         this.hashesTable = Objects.requireNonNull(builder.hashesTable, "hashesTable");
+        this.topics = new TopicRegistry(dynamoDb, Objects.requireNonNull(builder.topicsTable, "topicsTable"));
         this.clock = builder.clock;
     }
 
@@ -60,12 +62,26 @@ public final class DynamoDbEventStore implements EventStore {
 
     @Override
     public void insert(Event event) {
+        insert(event, List.of());
+    }
+
+    /**
+     * Stores a new event and claims its hash, together with {@code alsoWrite} in the same transaction: all of it
+     * happens, or none.
+     *
+     * @throws LostRaceException when a condition of {@code alsoWrite} failed
+     */
+    public void insert(Event event, List<TransactWriteItem> alsoWrite) {
+        var item = EventItems.requireStorable(EventItems.toItem(event));
+        // Registered first: a wildcard reader must never see an event whose topic it cannot find.
+        topics.remember(event.topic());
         List<TransactWriteItem> actions = new ArrayList<>();
-        actions.add(putEvent(EventItems.requireStorable(EventItems.toItem(event)), "attribute_not_exists(#id)"));
+        actions.add(putEvent(item, "attribute_not_exists(#id)"));
         actions.add(claimHash(event));
-        if (event.dependsOn() != null) {
-            actions.add(requireLiveEvent(event.dependsOn()));
-        }
+        actions.add(event.dependsOn() != null ? requireLiveEvent(event.dependsOn()) : null);
+        actions.addAll(alsoWrite);
+        actions.removeIf(Objects::isNull);
+        int firstExtra = actions.size() - alsoWrite.size();
         try {
             transact(actions, event.id());
         } catch (TransactionCanceledException e) {
@@ -78,11 +94,20 @@ public final class DynamoDbEventStore implements EventStore {
                 }
                 throw new DuplicateHashException(event.hash());
             }
-            if (failed(reasons, 2)) {
+            if (event.dependsOn() != null && failed(reasons, 2)) {
                 throw new MissingDependencyException(event.dependsOn());
+            }
+            for (int i = firstExtra; i < actions.size(); i++) {
+                if (failed(reasons, i)) {
+                    throw new LostRaceException();
+                }
             }
             throw e;
         }
+    }
+
+    public TopicRegistry topics() {
+        return topics;
     }
 
     @Override
@@ -104,6 +129,7 @@ public final class DynamoDbEventStore implements EventStore {
             Event replacement = find(oldId)
                     .map(old -> withOrigin(fresh, old))
                     .orElse(fresh);
+            topics.remember(replacement.topic());
             List<TransactWriteItem> actions = new ArrayList<>();
             actions.add(TransactWriteItem.builder().delete(Delete.builder()
                     .tableName(eventsTable).key(Map.of(EventItems.ID, EventItems.s(oldId))).build()).build());
@@ -334,11 +360,12 @@ public final class DynamoDbEventStore implements EventStore {
         }
     }
 
-    /** Builds a {@link DynamoDbEventStore}; the client and both table names are required. */
+    /** Builds a {@link DynamoDbEventStore}; the client and the three table names are required. */
     public static final class Builder {
         private DynamoDbClient dynamoDb;
         private String eventsTable;
         private String hashesTable;
+        private String topicsTable;
         private Clock clock = Clock.systemUTC();
 
         public Builder withDynamoDb(DynamoDbClient dynamoDb) {
@@ -353,6 +380,11 @@ public final class DynamoDbEventStore implements EventStore {
 
         public Builder withHashesTable(String hashesTable) {
             this.hashesTable = hashesTable;
+            return this;
+        }
+
+        public Builder withTopicsTable(String topicsTable) {
+            this.topicsTable = topicsTable;
             return this;
         }
 

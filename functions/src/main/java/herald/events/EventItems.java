@@ -36,6 +36,10 @@ public final class EventItems {
     static final String UPDATED_AT = "updatedAt";
     static final String CREATED_KEY = "createdKey";
     static final String EXPIRES_AT = "expiresAt";
+    /** Set to the topic on jobs that are not done yet; the sparse {@code byOpenJob} index lists them. */
+    static final String OPEN_JOB = "openJob";
+    private static final java.util.Set<EventStatus> OPEN_STATUSES =
+            java.util.EnumSet.of(EventStatus.PENDING, EventStatus.IN_PROGRESS, EventStatus.FAILED, EventStatus.RESTARTED);
 
     private EventItems() {
     }
@@ -61,6 +65,9 @@ public final class EventItems {
         if (event.expiresAt() != null) {
             item.put(EXPIRES_AT, n(event.expiresAt()));
         }
+        if (isOpenJob(event)) {
+            item.put(OPEN_JOB, s(event.topic()));
+        }
         return item;
     }
 
@@ -82,6 +89,11 @@ public final class EventItems {
                 Timestamps.parse(item.get(CREATED_AT).s()),
                 Timestamps.parse(item.get(UPDATED_AT).s()),
                 item.containsKey(EXPIRES_AT) ? Long.valueOf(item.get(EXPIRES_AT).n()) : null);
+    }
+
+    /** A job (an event that depends on another) that is not finished or aborted. */
+    public static boolean isOpenJob(Event event) {
+        return event.dependsOn() != null && OPEN_STATUSES.contains(event.status());
     }
 
     public static String createdKey(Event event) {

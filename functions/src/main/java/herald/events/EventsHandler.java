@@ -42,6 +42,7 @@ public final class EventsHandler implements RequestHandler<APIGatewayV2HTTPEvent
                                 .withDynamoDb(AwsClients.dynamoDb(environment))
                                 .withEventsTable(environment.required("EVENTS_TABLE"))
                                 .withHashesTable(environment.required("EVENT_HASHES_TABLE"))
+                                .withTopicsTable(environment.required("TOPICS_TABLE"))
                                 .build(),
                         RetentionPolicy.parse(environment.integer("DEFAULT_RETENTION_DAYS", 0),
                                 environment.optional("TOPIC_RETENTION_DAYS").orElse("")),

@@ -50,6 +50,18 @@ public final class Names {
         return value;
     }
 
+    /** A topic pattern as a regex: {@code *} matches any run of characters, everything else itself. */
+    public static Pattern wildcard(String pattern) {
+        StringBuilder regex = new StringBuilder();
+        for (String part : pattern.split("\\*", -1)) {
+            if (regex.length() > 0 || pattern.startsWith("*")) {
+                regex.append(".*");
+            }
+            regex.append(Pattern.quote(part));
+        }
+        return Pattern.compile(regex.toString());
+    }
+
     static String abbreviate(String value) {
         if (value == null) {
             return "null";

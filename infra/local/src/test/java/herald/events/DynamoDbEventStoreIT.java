@@ -38,6 +38,7 @@ class DynamoDbEventStoreIT {
                 .withDynamoDb(dynamoDb)
                 .withEventsTable(environment.get("EVENTS_TABLE"))
                 .withHashesTable(environment.get("EVENT_HASHES_TABLE"))
+                .withTopicsTable(environment.get("TOPICS_TABLE"))
                 .withClock(Clock.fixed(now, ZoneOffset.UTC))
                 .build();
     }

@@ -25,6 +25,7 @@ class SamTemplateTest {
                 "EventsFunction GET /api/events/{id}",
                 "EventsFunction PATCH /api/events/{id}",
                 "EventsFunction DELETE /api/events/{id}",
+                "EnrollFunction POST /api/enroll",
                 "ServerFunction GET /",
                 "ServerFunction GET /api/info",
                 "ServerFunction $default");
@@ -47,7 +48,7 @@ class SamTemplateTest {
         var request = TemplateTables.request(events);
         assertThat(request.streamSpecification().streamViewTypeAsString()).isEqualTo("NEW_AND_OLD_IMAGES");
         assertThat(request.globalSecondaryIndexes()).extracting(i -> i.indexName())
-                .containsExactlyInAnyOrder("byTopic", "byProject", "byDependsOn");
+                .containsExactlyInAnyOrder("byTopic", "byProject", "byDependsOn", "byOpenJob");
         assertThat(request.billingModeAsString()).isEqualTo("PAY_PER_REQUEST");
         assertThat(events.properties()).containsKey("TimeToLiveSpecification");
     }

@@ -1,0 +1,81 @@
+package herald.enroll;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import herald.auth.ApiKeyAuthenticator;
+import herald.events.Caller;
+import herald.events.DynamoDbEventStore;
+import herald.events.RetentionPolicy;
+import herald.http.ApiRequest;
+import herald.http.ApiResponses;
+import herald.http.NotFoundException;
+import herald.http.RequestGuard;
+import herald.runtime.AwsClients;
+import herald.runtime.Environment;
+import java.time.Duration;
+import java.util.Map;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/**
+ * {@code EnrollFunction}: {@code POST /api/enroll}. 200 with {@code {"id","dependsOn","hash","status"}} when there
+ * is a job for the caller, 204 with an empty body when there is none.
+ *
+ * <p>Thread-safe.
+ */
+public final class EnrollHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
+
+    private final EnrollService enroll;
+    private final ApiKeyAuthenticator authenticator;
+
+    public EnrollHandler() {
+        this(System.getenv());
+    }
+
+    public EnrollHandler(Map<String, String> environment) {
+        this(new Environment(environment));
+    }
+
+    private EnrollHandler(Environment environment) {
+        this(service(environment, AwsClients.dynamoDb(environment)),
+                new ApiKeyAuthenticator(environment.required("HERALD_API_KEY")));
+    }
+
+    public EnrollHandler(EnrollService enroll, ApiKeyAuthenticator authenticator) {
+        this.enroll = enroll;
+        this.authenticator = authenticator;
+    }
+
+    /** The service as the function's environment configures it, on the given client. */
+    public static EnrollService service(Environment environment, DynamoDbClient dynamoDb) {
+        String eventsTable = environment.required("EVENTS_TABLE");
+        String hashesTable = environment.required("EVENT_HASHES_TABLE");
+        return EnrollService.builder()
+                .withEvents(DynamoDbEventStore.builder()
+                        .withDynamoDb(dynamoDb)
+                        .withEventsTable(eventsTable)
+                        .withHashesTable(hashesTable)
+                        .withTopicsTable(environment.required("TOPICS_TABLE"))
+                        .build())
+                .withQueues(new JobQueueStore(dynamoDb, eventsTable, hashesTable, environment.required("ENROLL_QUEUES_TABLE")))
+                .withRetention(RetentionPolicy.parse(environment.integer("DEFAULT_RETENTION_DAYS", 0),
+                        environment.optional("TOPIC_RETENTION_DAYS").orElse("")))
+                .withLease(Duration.ofMinutes(environment.integer("JOB_LEASE_MINUTES", 30)))
+                .build();
+    }
+
+    @Override
+    public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
+        ApiRequest request = ApiRequest.of(event);
+        return RequestGuard.respond(request, () -> {
+            Caller caller = Caller.of(request, authenticator.authenticate(request));
+            if (!request.routeKey().equals("POST /api/enroll")) {
+                throw new NotFoundException("EnrollFunction has no route " + request.routeKey());
+            }
+            return enroll.enroll(EnrollRequest.from(request.jsonBody()), caller)
+                    .map(job -> ApiResponses.json(200, job))
+                    .orElseGet(ApiResponses::noContent);
+        });
+    }
+}

@@ -1,0 +1,82 @@
+package herald.enroll;
+
+import herald.events.Caller;
+import herald.events.DynamoDbEventStore;
+import herald.events.RetentionPolicy;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * {@code POST /api/enroll}: hands a worker the next job of a queue, exactly once per source event. See
+ * {@link EnrollPass} for how a call walks its queue.
+ *
+ * <p>Thread-safe: each call makes its own pass.
+ */
+public final class EnrollService {
+
+    /** What every pass needs: the stores, the retention of jobs, the lease of a silent job, and the clock. */
+    record Settings(DynamoDbEventStore events, JobQueueStore queues, RetentionPolicy retention, Duration lease,
+            Clock clock) {
+    }
+
+    private final Settings settings;
+
+    private EnrollService(Settings settings) {
+        this.settings = settings;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The job for this worker, or empty when there is nothing to do. */
+    public Optional<Job> enroll(EnrollRequest request, Caller caller) {
+        String sender = request.sender() != null ? request.sender()
+                : caller.senderHeader() != null ? caller.senderHeader() : caller.userName();
+        String senderType = request.senderType() != null ? request.senderType() : caller.senderType();
+        Worker worker = new Worker(sender, senderType, caller.userName());
+        return new EnrollPass(settings, request, worker, settings.clock().instant()).run();
+    }
+
+    /** Builds an {@link EnrollService}; the stores are required, the lease defaults to 30 minutes. */
+    public static final class Builder {
+        private DynamoDbEventStore events;
+        private JobQueueStore queues;
+        private RetentionPolicy retention = RetentionPolicy.keepForever();
+        private Duration lease = Duration.ofMinutes(30);
+        private Clock clock = Clock.systemUTC();
+
+        public Builder withEvents(DynamoDbEventStore events) {
+            this.events = events;
+            return this;
+        }
+
+        public Builder withQueues(JobQueueStore queues) {
+            this.queues = queues;
+            return this;
+        }
+
+        public Builder withRetention(RetentionPolicy retention) {
+            this.retention = retention;
+            return this;
+        }
+
+        /** How long a pending or in-progress job may go without an update before another worker may take it. */
+        public Builder withLease(Duration lease) {
+            this.lease = lease;
+            return this;
+        }
+
+        public Builder withClock(Clock clock) {
+            this.clock = clock;
+            return this;
+        }
+
+        public EnrollService build() {
+            return new EnrollService(new Settings(Objects.requireNonNull(events, "events"),
+                    Objects.requireNonNull(queues, "queues"), retention, lease, clock));
+        }
+    }
+}

@@ -1,0 +1,188 @@
+package herald.enroll;
+
+import herald.events.Event;
+import herald.events.EventItems;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.Update;
+
+/**
+ * What enroll reads and writes besides events themselves, all by key or {@code Query}: queue state items
+ * (table {@code EnrollQueuesTable}), open jobs of a target topic (index {@code byOpenJob}), source events after a
+ * cursor (index {@code byTopic}), hash claims and events in batches.
+ *
+ * <p>Thread-safe.
+ */
+public final class JobQueueStore {
+
+    static final String OPEN_JOB_INDEX = "byOpenJob";
+    static final String TOPIC_INDEX = "byTopic";
+    private static final int BATCH = 100;
+
+    /** A page of the merged source stream: sources in creation order, and how far the merge is complete. */
+    public record SourcePage(List<Event> sources, String horizon, boolean exhausted) {
+    }
+
+    private final DynamoDbClient dynamoDb;
+    private final String eventsTable;
+    private final String hashesTable;
+    private final String queuesTable;
+
+    public JobQueueStore(DynamoDbClient dynamoDb, String eventsTable, String hashesTable, String queuesTable) {
+        this.dynamoDb = Objects.requireNonNull(dynamoDb);
+        this.eventsTable = Objects.requireNonNull(eventsTable);
+        this.hashesTable = Objects.requireNonNull(hashesTable);
+        this.queuesTable = Objects.requireNonNull(queuesTable);
+    }
+
+    public QueueState load(String queueId) {
+        var item = dynamoDb.getItem(r -> r.tableName(queuesTable).key(key(queueId)).consistentRead(true)).item();
+        if (item == null || item.isEmpty()) {
+            return QueueState.fresh(queueId);
+        }
+        Map<String, String> waiting = new LinkedHashMap<>();
+        if (item.containsKey("waiting")) {
+            item.get("waiting").m().forEach((id, createdKey) -> waiting.put(id, createdKey.s()));
+        }
+        return new QueueState(queueId, item.get("cursor").s(), Map.copyOf(waiting),
+                item.containsKey("activeJob") ? item.get("activeJob").s() : null, Long.parseLong(item.get("version").n()));
+    }
+
+    /** The conditional write that moves a queue from {@code read} to {@code next}; it fails if another moved it. */
+    public TransactWriteItem advance(QueueState read, QueueState next, String definition) {
+        Map<String, AttributeValue> values = new HashMap<>();
+        values.put(":cursor", AttributeValue.fromS(next.cursor()));
+        values.put(":version", AttributeValue.fromN(Long.toString(read.version() + 1)));
+        values.put(":definition", AttributeValue.fromS(definition));
+        Map<String, AttributeValue> waiting = new HashMap<>();
+        next.waiting().forEach((id, createdKey) -> waiting.put(id, AttributeValue.fromS(createdKey)));
+        values.put(":waiting", AttributeValue.fromM(waiting));
+        String set = "SET #cursor = :cursor, #waiting = :waiting, #version = :version, #definition = :definition";
+        if (next.activeJob() != null) {
+            set += ", #activeJob = :activeJob";
+            values.put(":activeJob", AttributeValue.fromS(next.activeJob()));
+        } else {
+            set += " REMOVE #activeJob";
+        }
+        Map<String, String> names = new HashMap<>(Map.of("#cursor", "cursor", "#waiting", "waiting",
+                "#version", "version", "#activeJob", "activeJob", "#definition", "definition"));
+        String condition;
+        if (read.version() == 0) {
+            condition = "attribute_not_exists(#queue)";
+            names.put("#queue", "queue");
+        } else {
+            condition = "#version = :read";
+            values.put(":read", AttributeValue.fromN(Long.toString(read.version())));
+        }
+        return TransactWriteItem.builder().update(Update.builder()
+                .tableName(queuesTable)
+                .key(key(read.queueId()))
+                .updateExpression(set)
+                .conditionExpression(condition)
+                .expressionAttributeNames(names)
+                .expressionAttributeValues(values)
+                .build()).build();
+    }
+
+    /** Applies {@link #advance} on its own; returns false when another call moved the queue first. */
+    public boolean save(QueueState read, QueueState next, String definition) {
+        Update update = advance(read, next, definition).update();
+        try {
+            dynamoDb.updateItem(r -> r.tableName(update.tableName()).key(update.key())
+                    .updateExpression(update.updateExpression()).conditionExpression(update.conditionExpression())
+                    .expressionAttributeNames(update.expressionAttributeNames())
+                    .expressionAttributeValues(update.expressionAttributeValues()));
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        }
+    }
+
+    /** The oldest jobs of a target topic that are not done: bounded by work in flight, not by history. */
+    public List<Event> openJobs(String targetTopic, int limit) {
+        var response = dynamoDb.query(r -> r.tableName(eventsTable).indexName(OPEN_JOB_INDEX)
+                .keyConditionExpression("#openJob = :topic")
+                .expressionAttributeNames(Map.of("#openJob", "openJob"))
+                .expressionAttributeValues(Map.of(":topic", AttributeValue.fromS(targetTopic)))
+                .limit(limit));
+        return response.items().stream().map(EventItems::fromItem).toList();
+    }
+
+    /**
+     * Up to {@code limit} sources of each topic created after {@code after}, merged in creation order and cut at
+     * the horizon: the first key beyond which some topic may hold sources this page did not read.
+     */
+    public SourcePage sourcesAfter(Set<String> topics, String after, int limit) {
+        List<Event> merged = new ArrayList<>();
+        String horizon = null;
+        for (String topic : topics) {
+            var response = dynamoDb.query(r -> r.tableName(eventsTable).indexName(TOPIC_INDEX)
+                    .keyConditionExpression("#topic = :topic AND #createdKey > :after")
+                    .expressionAttributeNames(Map.of("#topic", "topic", "#createdKey", "createdKey"))
+                    .expressionAttributeValues(Map.of(":topic", AttributeValue.fromS(topic),
+                            ":after", AttributeValue.fromS(after)))
+                    .limit(limit));
+            response.items().forEach(item -> merged.add(EventItems.fromItem(item)));
+            if (response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()) {
+                String last = response.lastEvaluatedKey().get("createdKey").s();
+                horizon = horizon == null || last.compareTo(horizon) < 0 ? last : horizon;
+            }
+        }
+        merged.sort(Comparator.comparing(EventItems::createdKey));
+        if (horizon == null) {
+            return new SourcePage(List.copyOf(merged), null, true);
+        }
+        String cut = horizon;
+        return new SourcePage(merged.stream().filter(e -> EventItems.createdKey(e).compareTo(cut) <= 0).toList(),
+                cut, false);
+    }
+
+    /** Events by id, read consistently; absent ids are missing from the map. */
+    public Map<String, Event> events(Collection<String> ids) {
+        Map<String, Event> found = new HashMap<>();
+        batchGet(eventsTable, "id", ids).forEach(item -> found.put(item.get("id").s(), EventItems.fromItem(item)));
+        return found;
+    }
+
+    /** The event id holding each hash, for the hashes that are claimed. */
+    public Map<String, String> claims(Collection<String> hashes) {
+        Map<String, String> found = new HashMap<>();
+        batchGet(hashesTable, "hash", hashes).forEach(item -> found.put(item.get("hash").s(), item.get("eventId").s()));
+        return found;
+    }
+
+    private List<Map<String, AttributeValue>> batchGet(String table, String keyName, Collection<String> keys) {
+        List<Map<String, AttributeValue>> items = new ArrayList<>();
+        List<String> distinct = keys.stream().filter(Objects::nonNull).distinct().toList();
+        for (int from = 0; from < distinct.size(); from += BATCH) {
+            List<Map<String, AttributeValue>> batch = distinct.subList(from, Math.min(distinct.size(), from + BATCH))
+                    .stream().map(k -> Map.of(keyName, AttributeValue.fromS(k))).toList();
+            Map<String, KeysAndAttributes> request = Map.of(table,
+                    KeysAndAttributes.builder().keys(batch).consistentRead(true).build());
+            while (request != null && !request.isEmpty()) {
+                Map<String, KeysAndAttributes> current = request;
+                var response = dynamoDb.batchGetItem(r -> r.requestItems(current));
+                items.addAll(response.responses().getOrDefault(table, List.of()));
+                request = response.hasUnprocessedKeys() && !response.unprocessedKeys().isEmpty()
+                        ? response.unprocessedKeys() : null;
+            }
+        }
+        return items;
+    }
+
+    private static Map<String, AttributeValue> key(String queueId) {
+        return Map.of("queue", AttributeValue.fromS(queueId));
+    }
+}

@@ -1,0 +1,75 @@
+package herald.events;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+
+/**
+ * Every topic that has ever held an event, so that a pattern such as {@code entity.*} can be turned into the
+ * concrete topics to {@code Query} on the {@code byTopic} index. A topic is written before its first event, so
+ * the registry never lags behind the events table; each container writes a topic once. All topics share one
+ * partition, which is fine because writes are rare (once per topic per container) and reads are one
+ * {@code Query} with {@code begins_with} on the literal prefix of the pattern.
+ *
+ * <p>Thread-safe.
+ */
+public final class TopicRegistry {
+
+    private static final String SCOPE = "scope";
+    private static final String TOPIC = "topic";
+    private static final AttributeValue TOPICS_SCOPE = AttributeValue.fromS("topics");
+
+    private final DynamoDbClient dynamoDb;
+    private final String table;
+    private final Set<String> known = ConcurrentHashMap.newKeySet();
+
+    public TopicRegistry(DynamoDbClient dynamoDb, String table) {
+        this.dynamoDb = dynamoDb;
+        this.table = table;
+    }
+
+    public void remember(String topic) {
+        if (known.contains(topic)) {
+            return;
+        }
+        dynamoDb.putItem(r -> r.tableName(table).item(Map.of(SCOPE, TOPICS_SCOPE, TOPIC, AttributeValue.fromS(topic))));
+        known.add(topic);
+    }
+
+    /** The concrete topics that the patterns name: a pattern without {@code *} names itself, without a read. */
+    public Set<String> matching(Collection<String> patterns) {
+        Set<String> topics = new TreeSet<>();
+        for (String pattern : patterns) {
+            int star = pattern.indexOf('*');
+            if (star < 0) {
+                topics.add(pattern);
+                continue;
+            }
+            String prefix = pattern.substring(0, star);
+            java.util.regex.Pattern regex = Names.wildcard(pattern);
+            Map<String, AttributeValue> start = null;
+            do {
+                QueryRequest.Builder query = QueryRequest.builder().tableName(table)
+                        .keyConditionExpression("#scope = :scope AND begins_with(#topic, :prefix)")
+                        .expressionAttributeNames(Map.of("#scope", SCOPE, "#topic", TOPIC))
+                        .expressionAttributeValues(Map.of(":scope", TOPICS_SCOPE, ":prefix", AttributeValue.fromS(prefix)));
+                if (start != null) {
+                    query.exclusiveStartKey(start);
+                }
+                var page = dynamoDb.query(query.build());
+                List<String> found = new ArrayList<>();
+                page.items().forEach(item -> found.add(item.get(TOPIC).s()));
+                found.stream().filter(t -> regex.matcher(t).matches()).forEach(topics::add);
+                start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+            } while (start != null);
+        }
+        return topics;
+    }
+}
