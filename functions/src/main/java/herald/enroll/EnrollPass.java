@@ -52,6 +52,7 @@ final class EnrollPass {
     private final JobQueueStore queues;
     private final RetentionPolicy retention;
     private final Duration lease;
+    private final java.time.Clock clock;
     private final Instant now;
     private final List<Pattern> sourcePatterns = new ArrayList<>();
     private final QueueState read;
@@ -65,6 +66,7 @@ final class EnrollPass {
         this.queues = settings.queues();
         this.retention = settings.retention();
         this.lease = settings.lease();
+        this.clock = settings.clock();
         this.now = Timestamps.truncate(now);
         request.sourceTopics().forEach(t -> sourcePatterns.add(Names.wildcard(t)));
         this.read = queues.load(request.queueId());
@@ -253,10 +255,12 @@ final class EnrollPass {
 
     private Optional<Event> create(Event source, Map<String, String> waiting, String cursor) {
         ObjectNode empty = Json.MAPPER.createObjectNode();
-        Event job = new Event(EventIds.newId(now.toEpochMilli()), request.targetHash(source.id()), request.targetTopic(),
-                worker.sender(), worker.senderType(), source.project(), worker.user(), source.id(), EventStatus.PENDING,
-                0, request.description() != null ? request.description() : request.defaultDescription(), empty,
-                empty.deepCopy(), now, now, retention.expiresAt(request.targetTopic(), now));
+        // Stamped when created, after everything this pass read: a job is never older than what it waited for.
+        Instant createdAt = Timestamps.truncate(clock.instant());
+        Event job = new Event(EventIds.newId(createdAt.toEpochMilli()), request.targetHash(source.id()),
+                request.targetTopic(), worker.sender(), worker.senderType(), source.project(), worker.user(), source.id(),
+                EventStatus.PENDING, 0, request.description() != null ? request.description() : request.defaultDescription(),
+                empty, empty.deepCopy(), createdAt, createdAt, retention.expiresAt(request.targetTopic(), createdAt));
         try {
             if (request.sequential()) {
                 // The head moves to the new job; the cursor stays, and passes this source once its job is done.
@@ -296,7 +300,8 @@ final class EnrollPass {
     /** Sources before this key are never read: the cursor, or the age limit when that is later. */
     private String lowerBound() {
         if (request.ignoreOlderThanDays() == 0) {
-            return read.cursor();
+            // A key condition value cannot be empty; "0" sorts before every timestamp.
+            return read.cursor().isEmpty() ? "0" : read.cursor();
         }
         return maxKey(read.cursor(), Timestamps.format(now.minus(Duration.ofDays(request.ignoreOlderThanDays()))));
     }
