@@ -15,18 +15,23 @@ public final class Benchmarks {
 
     public static void main(String[] args) throws Exception {
         if (args.length < 1) {
-            System.err.println("usage: Benchmarks <template.yaml> [dispatch]");
+            System.err.println("usage: Benchmarks <template.yaml> [dispatch] [enroll]");
             System.exit(2);
         }
         Path template = Path.of(args[0]);
-        List<String> names = args.length > 1 ? Arrays.asList(args).subList(1, args.length) : List.of("dispatch");
+        List<String> names = args.length > 1
+                ? Arrays.stream(args).skip(1).flatMap(a -> Arrays.stream(a.split("[\\s,]+"))).filter(a -> !a.isBlank()).toList()
+                : List.of("dispatch", "enroll");
         for (String name : names) {
             switch (name) {
                 case "dispatch":
                     DispatchBenchmark.run(template);
                     break;
+                case "enroll":
+                    EnrollBenchmark.run(template);
+                    break;
                 default:
-                    System.err.println("Unknown benchmark '" + name + "'; known: dispatch");
+                    System.err.println("Unknown benchmark '" + name + "'; known: dispatch, enroll");
                     System.exit(2);
             }
         }
