@@ -49,18 +49,11 @@ public final class EnrollHandler implements RequestHandler<APIGatewayV2HTTPEvent
 
     /** The service as the function's environment configures it, on the given client. */
     public static EnrollService service(Environment environment, DynamoDbClient dynamoDb) {
-        String eventsTable = environment.required("EVENTS_TABLE");
-        String hashesTable = environment.required("EVENT_HASHES_TABLE");
         return EnrollService.builder()
-                .withEvents(DynamoDbEventStore.builder()
-                        .withDynamoDb(dynamoDb)
-                        .withEventsTable(eventsTable)
-                        .withHashesTable(hashesTable)
-                        .withTopicsTable(environment.required("TOPICS_TABLE"))
-                        .build())
-                .withQueues(new JobQueueStore(dynamoDb, eventsTable, hashesTable, environment.required("ENROLL_QUEUES_TABLE")))
-                .withRetention(RetentionPolicy.parse(environment.integer("DEFAULT_RETENTION_DAYS", 0),
-                        environment.optional("TOPIC_RETENTION_DAYS").orElse("")))
+                .withEvents(DynamoDbEventStore.fromEnvironment(environment, dynamoDb))
+                .withQueues(new JobQueueStore(dynamoDb, environment.required("EVENTS_TABLE"),
+                        environment.required("EVENT_HASHES_TABLE"), environment.required("ENROLL_QUEUES_TABLE")))
+                .withRetention(RetentionPolicy.fromEnvironment(environment))
                 .withLease(Duration.ofMinutes(environment.integer("JOB_LEASE_MINUTES", 30)))
                 .build();
     }

@@ -60,6 +60,16 @@ public final class DynamoDbEventStore implements EventStore {
         return new Builder();
     }
 
+    /** The store on the tables a function's environment names: EVENTS_TABLE, EVENT_HASHES_TABLE, TOPICS_TABLE. */
+    public static DynamoDbEventStore fromEnvironment(herald.runtime.Environment environment, DynamoDbClient dynamoDb) {
+        return builder()
+                .withDynamoDb(dynamoDb)
+                .withEventsTable(environment.required("EVENTS_TABLE"))
+                .withHashesTable(environment.required("EVENT_HASHES_TABLE"))
+                .withTopicsTable(environment.required("TOPICS_TABLE"))
+                .build();
+    }
+
     @Override
     public void insert(Event event) {
         insert(event, List.of());

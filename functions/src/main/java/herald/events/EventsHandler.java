@@ -38,14 +38,8 @@ public final class EventsHandler implements RequestHandler<APIGatewayV2HTTPEvent
 
     private EventsHandler(Environment environment) {
         this(new EventService(
-                        DynamoDbEventStore.builder()
-                                .withDynamoDb(AwsClients.dynamoDb(environment))
-                                .withEventsTable(environment.required("EVENTS_TABLE"))
-                                .withHashesTable(environment.required("EVENT_HASHES_TABLE"))
-                                .withTopicsTable(environment.required("TOPICS_TABLE"))
-                                .build(),
-                        RetentionPolicy.parse(environment.integer("DEFAULT_RETENTION_DAYS", 0),
-                                environment.optional("TOPIC_RETENTION_DAYS").orElse("")),
+                        DynamoDbEventStore.fromEnvironment(environment, AwsClients.dynamoDb(environment)),
+                        RetentionPolicy.fromEnvironment(environment),
                         Clock.systemUTC()),
                 new ApiKeyAuthenticator(environment.required("HERALD_API_KEY")));
     }

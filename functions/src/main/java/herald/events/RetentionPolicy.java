@@ -72,6 +72,12 @@ public final class RetentionPolicy {
         return new RetentionPolicy(defaultDays, List.copyOf(rules));
     }
 
+    /** The policy a function's environment configures: {@code DEFAULT_RETENTION_DAYS}, {@code TOPIC_RETENTION_DAYS}. */
+    public static RetentionPolicy fromEnvironment(herald.runtime.Environment environment) {
+        return parse(environment.integer("DEFAULT_RETENTION_DAYS", 0),
+                environment.optional("TOPIC_RETENTION_DAYS").orElse(""));
+    }
+
     public int daysFor(String topic) {
         for (Rule rule : rules) {
             if (rule.matches(topic)) {
