@@ -43,6 +43,25 @@ public final class TopicRegistry {
         known.add(topic);
     }
 
+    /** Every registered topic, in order. */
+    public Set<String> all() {
+        Set<String> topics = new TreeSet<>();
+        Map<String, AttributeValue> start = null;
+        do {
+            QueryRequest.Builder query = QueryRequest.builder().tableName(table)
+                    .keyConditionExpression("#scope = :scope")
+                    .expressionAttributeNames(Map.of("#scope", SCOPE))
+                    .expressionAttributeValues(Map.of(":scope", TOPICS_SCOPE));
+            if (start != null) {
+                query.exclusiveStartKey(start);
+            }
+            var page = dynamoDb.query(query.build());
+            page.items().forEach(item -> topics.add(item.get(TOPIC).s()));
+            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+        } while (start != null);
+        return topics;
+    }
+
     /** The concrete topics that the patterns name: a pattern without {@code *} names itself, without a read. */
     public Set<String> matching(Collection<String> patterns) {
         Set<String> topics = new TreeSet<>();

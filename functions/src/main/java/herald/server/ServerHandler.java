@@ -4,6 +4,8 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import herald.auth.ApiKeyAuthenticator;
+import herald.auth.Principal;
 import herald.http.ApiRequest;
 import herald.http.ApiResponses;
 import herald.http.NotFoundException;
@@ -13,7 +15,8 @@ import java.util.Map;
 
 /**
  * {@code ServerFunction}: what belongs to the server rather than to one capability. {@code GET /} and
- * {@code GET /api/info} answer without a key (Ayon's clients call them before they authenticate), and the
+ * {@code GET /api/info} answer without a key (Ayon's clients call them before they authenticate);
+ * {@code GET /api/users/me} and {@code GET /api/attributes} answer what Ayon's client reads on connect; and the
  * HTTP API's {@code $default} route lands here so that a request for a route that does not exist gets
  * Herald's JSON 404 instead of API Gateway's.
  *
@@ -24,11 +27,18 @@ public final class ServerHandler implements RequestHandler<APIGatewayV2HTTPEvent
     /** The Ayon server API level Herald implements; Ayon's Python client reads it to pick request shapes. */
     public static final String AYON_API_VERSION = "1.16.0";
 
+    private final ApiKeyAuthenticator authenticator;
+
     public ServerHandler() {
+        this(System.getenv());
     }
 
     public ServerHandler(Map<String, String> environment) {
-        this();
+        this(new ApiKeyAuthenticator(new herald.runtime.Environment(environment).required("HERALD_API_KEY")));
+    }
+
+    public ServerHandler(ApiKeyAuthenticator authenticator) {
+        this.authenticator = authenticator;
     }
 
     @Override
@@ -43,10 +53,34 @@ public final class ServerHandler implements RequestHandler<APIGatewayV2HTTPEvent
                     info.put("version", AYON_API_VERSION);
                     info.put("heraldVersion", HeraldVersion.current());
                     return ApiResponses.json(200, info);
+                case "GET /api/users/me":
+                    return ApiResponses.json(200, user(authenticator.authenticate(request)));
+                case "GET /api/attributes":
+                    authenticator.authenticate(request);
+                    return ApiResponses.json(200, Map.of("attributes", java.util.List.of()));
                 default:
                     throw new NotFoundException("No route for " + request.method() + " " + request.path()
                             + "; the README lists Herald's routes");
             }
         });
+    }
+
+    /**
+     * The caller as Ayon's {@code /api/users/me} describes a user: its name, no attributes, and its role flags.
+     * A key holder is an admin and a service user, which makes Ayon's client send {@code X-Api-Key} from then on.
+     */
+    static Map<String, Object> user(Principal principal) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("isAdmin", true);
+        data.put("isService", true);
+        data.put("isManager", true);
+        data.put("isGuest", false);
+        Map<String, Object> user = new LinkedHashMap<>();
+        user.put("name", principal.name());
+        user.put("active", true);
+        user.put("attrib", Map.of());
+        user.put("data", data);
+        user.putAll(data);
+        return user;
     }
 }

@@ -1,0 +1,38 @@
+package herald.query;
+
+import herald.http.InvalidRequestException;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.regex.Pattern;
+
+/**
+ * Opaque page cursors. A cursor is an event's position in creation order ({@code createdKey}), so it stays valid
+ * while new events arrive and while other events are deleted.
+ */
+public final class Cursors {
+
+    private static final Pattern POSITION = Pattern.compile("^\\d{4}-\\d{2}-\\d{2}T[0-9:.]+[+-]\\d{2}:\\d{2}#[0-9a-f]{32}$");
+
+    private Cursors() {
+    }
+
+    public static String encode(String createdKey) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(createdKey.getBytes(StandardCharsets.UTF_8));
+    }
+
+    public static String decode(String field, String cursor) {
+        if (cursor == null || cursor.isEmpty()) {
+            return null;
+        }
+        try {
+            String position = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+            if (POSITION.matcher(position).matches()) {
+                return position;
+            }
+        } catch (IllegalArgumentException e) {
+            // falls through to the error below
+        }
+        throw new InvalidRequestException(field + " is not a cursor this API gave out: pass an endCursor or "
+                + "startCursor from a previous page unchanged");
+    }
+}

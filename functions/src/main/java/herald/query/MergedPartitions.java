@@ -1,0 +1,128 @@
+package herald.query;
+
+import herald.events.Event;
+import herald.events.EventItems;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+
+/**
+ * Events of several index partitions (the topics of a pattern, the projects of a query) in one creation order:
+ * a k-way merge over lazily paged {@code Query}s, each within the same {@code createdKey} bounds. A partition is
+ * read a small page at a time, and only when the merge reaches it, so a page of N events from k partitions reads
+ * about N plus k small pages, not N from each.
+ *
+ * <p>Not thread-safe: one merge per query.
+ */
+final class MergedPartitions {
+
+    private final class Partition {
+        final String value;
+        final Deque<Event> buffer = new ArrayDeque<>();
+        Map<String, AttributeValue> next;
+        boolean exhausted;
+
+        Partition(String value) {
+            this.value = value;
+        }
+
+        Event peek() {
+            if (buffer.isEmpty() && !exhausted) {
+                fetch();
+            }
+            return buffer.peekFirst();
+        }
+
+        private void fetch() {
+            Map<String, String> names = new HashMap<>(Map.of("#p", keyAttribute, "#c", "createdKey"));
+            Map<String, AttributeValue> values = new HashMap<>(Map.of(":p", AttributeValue.fromS(value)));
+            String condition = "#p = :p";
+            if (lower != null && upper != null) {
+                condition += " AND #c BETWEEN :lo AND :hi";
+                values.put(":lo", AttributeValue.fromS(lower));
+                values.put(":hi", AttributeValue.fromS(upper));
+            } else if (lower != null) {
+                condition += " AND #c >= :lo";
+                values.put(":lo", AttributeValue.fromS(lower));
+            } else if (upper != null) {
+                condition += " AND #c <= :hi";
+                values.put(":hi", AttributeValue.fromS(upper));
+            } else {
+                names.remove("#c");
+            }
+            QueryRequest.Builder query = QueryRequest.builder().tableName(table).indexName(index)
+                    .keyConditionExpression(condition)
+                    .expressionAttributeNames(names)
+                    .expressionAttributeValues(values)
+                    .scanIndexForward(!backwards)
+                    .limit(pageSize);
+            if (next != null) {
+                query.exclusiveStartKey(next);
+            }
+            var response = dynamoDb.query(query.build());
+            itemsRead.addAndGet(response.scannedCount());
+            response.items().forEach(item -> buffer.addLast(EventItems.fromItem(item)));
+            next = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty() ? response.lastEvaluatedKey() : null;
+            exhausted = next == null;
+        }
+    }
+
+    private final DynamoDbClient dynamoDb;
+    private final String table;
+    private final String index;
+    private final String keyAttribute;
+    private final String lower;
+    private final String upper;
+    private final boolean backwards;
+    private final int pageSize;
+    private final List<Partition> partitions = new ArrayList<>();
+    private final AtomicLong itemsRead;
+
+    /**
+     * Merges the partitions {@code values} of {@code index} (partition key {@code keyAttribute}), between the
+     * inclusive bounds {@code lower} and {@code upper} (null: open), newest first when {@code backwards}.
+     */
+    MergedPartitions(QueryStore.Tables tables, String index, String keyAttribute, List<String> values, String lower,
+            String upper, boolean backwards, int wanted, AtomicLong itemsRead) {
+        this.dynamoDb = tables.dynamoDb();
+        this.table = tables.eventsTable();
+        this.index = index;
+        this.keyAttribute = keyAttribute;
+        this.lower = lower;
+        this.upper = upper;
+        this.backwards = backwards;
+        // Enough to fill the page from one partition when it holds everything, small when spread over many.
+        this.pageSize = Math.max(10, Math.min(wanted + 1, 2 * (wanted + 1) / Math.max(1, values.size()) + 5));
+        this.itemsRead = itemsRead;
+        values.forEach(v -> partitions.add(new Partition(v)));
+    }
+
+    /** The next event in the merge order, or null when every partition is read. */
+    Event next() {
+        Partition best = null;
+        Event bestEvent = null;
+        for (Partition partition : partitions) {
+            Event head = partition.peek();
+            if (head == null) {
+                continue;
+            }
+            int order = bestEvent == null ? -1 : EventItems.createdKey(head).compareTo(EventItems.createdKey(bestEvent));
+            if (bestEvent == null || (backwards ? order > 0 : order < 0)) {
+                best = partition;
+                bestEvent = head;
+            }
+        }
+        if (best == null) {
+            return null;
+        }
+        best.buffer.pollFirst();
+        return bestEvent;
+    }
+}

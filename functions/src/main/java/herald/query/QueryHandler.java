@@ -1,0 +1,147 @@
+package herald.query;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.fasterxml.jackson.databind.JsonNode;
+import herald.auth.ApiKeyAuthenticator;
+import herald.events.Event;
+import herald.events.EventItems;
+import herald.events.EventJson;
+import herald.events.TopicRegistry;
+import herald.http.ApiRequest;
+import herald.http.ApiResponses;
+import herald.http.InvalidRequestException;
+import herald.http.Json;
+import herald.http.JsonBody;
+import herald.http.NotFoundException;
+import herald.http.RequestGuard;
+import herald.runtime.AwsClients;
+import herald.runtime.Environment;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/**
+ * {@code QueryFunction}: listing events. {@code POST /graphql} runs Ayon's {@code events(...)} query;
+ * {@code GET /api/events} takes the same filters as query parameters and pages newest first with an opaque
+ * {@code cursor}, for clients that do not speak GraphQL.
+ *
+ * <p>Thread-safe.
+ */
+public final class QueryHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
+
+    private final QueryStore store;
+    private final EventsGraphql graphql;
+    private final ApiKeyAuthenticator authenticator;
+
+    public QueryHandler() {
+        this(System.getenv());
+    }
+
+    public QueryHandler(Map<String, String> environment) {
+        this(new Environment(environment));
+    }
+
+    private QueryHandler(Environment environment) {
+        this(store(environment, AwsClients.dynamoDb(environment)),
+                new ApiKeyAuthenticator(environment.required("HERALD_API_KEY")));
+    }
+
+    public QueryHandler(QueryStore store, ApiKeyAuthenticator authenticator) {
+        this.store = store;
+        this.graphql = new EventsGraphql(store);
+        this.authenticator = authenticator;
+    }
+
+    /** The query store on the tables a function's environment names. */
+    public static QueryStore store(Environment environment, DynamoDbClient dynamoDb) {
+        return new QueryStore(dynamoDb, environment.required("EVENTS_TABLE"),
+                new TopicRegistry(dynamoDb, environment.required("TOPICS_TABLE")));
+    }
+
+    @Override
+    public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
+        ApiRequest request = ApiRequest.of(event);
+        return RequestGuard.respond(request, () -> {
+            authenticator.authenticate(request);
+            switch (request.routeKey()) {
+                case "POST /graphql":
+                    return graphql(request.jsonBody());
+                case "GET /api/events":
+                    return list(request);
+                default:
+                    throw new NotFoundException("QueryFunction has no route " + request.routeKey());
+            }
+        });
+    }
+
+    private APIGatewayV2HTTPResponse graphql(JsonBody body) {
+        String query = body.string("query").orElseThrow(() -> new InvalidRequestException(
+                "Field 'query' is required: a GraphQL document, e.g. {\"query\": \"{ events(last: 10) { edges { node { id topic } } } }\"}"));
+        Map<String, Object> variables = body.object("variables")
+                .map(v -> Json.MAPPER.<Map<String, Object>>convertValue(v, Json.MAPPER.getTypeFactory()
+                        .constructMapType(LinkedHashMap.class, String.class, Object.class)))
+                .orElse(Map.of());
+        return ApiResponses.json(200, graphql.execute(query, variables, body.string("operationName").orElse(null)));
+    }
+
+    private APIGatewayV2HTTPResponse list(ApiRequest request) {
+        int limit = request.queryParameter("limit").map(v -> integer("limit", v)).orElse(EventQuery.DEFAULT_PAGE);
+        EventQuery query = new EventQuery(
+                list(request, "ids"),
+                list(request, "topics"),
+                list(request, "projects"),
+                list(request, "users"),
+                list(request, "statuses"),
+                request.queryParameter("hasChildren").map(v -> bool("hasChildren", v)).orElse(null),
+                EventQuery.time("newerThan", request.queryParameter("newerThan").orElse(null)),
+                EventQuery.time("olderThan", request.queryParameter("olderThan").orElse(null)),
+                request.queryParameter("filter").orElse(null),
+                request.queryParameter("includeLogs").map(v -> bool("includeLogs", v)).orElse(false),
+                null, null, limit, request.queryParameter("cursor").orElse(null));
+        QueryStore.Page page = store.find(query);
+        List<Event> newestFirst = new ArrayList<>(page.events());
+        Collections.reverse(newestFirst);
+        List<JsonNode> events = new ArrayList<>();
+        newestFirst.forEach(e -> events.add(EventJson.toJson(e)));
+        String cursor = null;
+        if (page.hasPrevious()) {
+            cursor = Cursors.encode(newestFirst.isEmpty() ? page.resumeAt()
+                    : EventItems.createdKey(newestFirst.get(newestFirst.size() - 1)));
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("events", events);
+        body.put("cursor", cursor);
+        return ApiResponses.json(200, body);
+    }
+
+    private static List<String> list(ApiRequest request, String name) {
+        return request.queryParameter(name)
+                .map(v -> Arrays.stream(v.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList())
+                .orElse(null);
+    }
+
+    private static int integer(String name, String value) {
+        try {
+            return Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            throw new InvalidRequestException("Query parameter '" + name + "' must be a whole number, not '" + value + "'");
+        }
+    }
+
+    private static boolean bool(String name, String value) {
+        if (value.equalsIgnoreCase("true") || value.equals("1")) {
+            return true;
+        }
+        if (value.equalsIgnoreCase("false") || value.equals("0")) {
+            return false;
+        }
+        throw new InvalidRequestException("Query parameter '" + name + "' must be true or false, not '" + value + "'");
+    }
+}

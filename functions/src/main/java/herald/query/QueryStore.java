@@ -1,0 +1,219 @@
+package herald.query;
+
+import herald.events.Event;
+import herald.events.EventItems;
+import herald.events.Timestamps;
+import herald.events.TopicRegistry;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
+
+/**
+ * Runs an {@link EventQuery} on the events table's indexes, never with a {@code Scan}. The index comes from the
+ * filters: {@code ids} are read by key; {@code topics} (patterns resolved through the topic registry) use
+ * {@code byTopic}; else {@code projects} use {@code byProject}; else every registered topic (without {@code log.*}
+ * unless logs are asked for) on {@code byTopic}. Time bounds and cursors narrow the key condition. The other
+ * filters (users, statuses, text, hasChildren, and projects when topics chose the index) are applied to what the
+ * index returns, which costs reads in proportion to how selective they are; {@link #MAX_ITEMS_READ} bounds a
+ * request, and a page cut short by it says so through {@code hasNextPage}/{@code hasPreviousPage} and a cursor.
+ *
+ * <p>Thread-safe.
+ */
+public final class QueryStore {
+
+    /** The most items one request may read before it answers with what it has. */
+    public static final int MAX_ITEMS_READ = 20_000;
+
+    record Tables(DynamoDbClient dynamoDb, String eventsTable) {
+    }
+
+    /** A page in creation order, with whether more lies beyond each end, and the items it took to read. */
+    public record Page(List<Event> events, boolean hasNext, boolean hasPrevious, String resumeAt, long itemsRead) {
+    }
+
+    private final Tables tables;
+    private final TopicRegistry topics;
+
+    public QueryStore(DynamoDbClient dynamoDb, String eventsTable, TopicRegistry topics) {
+        this.tables = new Tables(dynamoDb, eventsTable);
+        this.topics = topics;
+    }
+
+    public Page find(EventQuery query) {
+        if (isEmpty(query.projects()) || isEmpty(query.users()) || isEmpty(query.statuses()) || isEmpty(query.ids())
+                || isEmpty(query.topics())) {
+            return new Page(List.of(), false, query.after() != null || query.before() != null, null, 0);
+        }
+        String after = Cursors.decode("after", query.after());
+        String before = Cursors.decode("before", query.before());
+        String lower = max(after, query.newerThan() == null ? null : Timestamps.format(query.newerThan()) + "$");
+        String upper = min(before, query.olderThan() == null ? null : Timestamps.format(query.olderThan()) + "#");
+        boolean backwards = query.backwards();
+        int wanted = query.pageSize();
+        AtomicLong itemsRead = new AtomicLong();
+        Predicate<Event> keep = filters(query, after, before, itemsRead);
+
+        List<Event> page = new ArrayList<>();
+        boolean more = false;
+        String resumeAt = null;
+        EventSource source = source(query, lower, upper, backwards, wanted, itemsRead);
+        for (Event event = source.next(); event != null; event = source.next()) {
+            if (!keep.test(event)) {
+                if (itemsRead.get() >= MAX_ITEMS_READ) {
+                    more = true;
+                    resumeAt = EventItems.createdKey(event);
+                    break;
+                }
+                continue;
+            }
+            if (page.size() == wanted) {
+                more = true;
+                break;
+            }
+            page.add(event);
+            if (itemsRead.get() >= MAX_ITEMS_READ && page.size() < wanted) {
+                more = true;
+                break;
+            }
+        }
+        if (backwards) {
+            Collections.reverse(page);
+        }
+        boolean fromStart = backwards ? before != null : after != null;
+        return backwards ? new Page(page, fromStart, more, resumeAt, itemsRead.get())
+                : new Page(page, more, fromStart, resumeAt, itemsRead.get());
+    }
+
+    /** Where the events come from, in creation order (newest first when backwards). */
+    private interface EventSource {
+        Event next();
+    }
+
+    private EventSource source(EventQuery query, String lower, String upper, boolean backwards, int wanted,
+            AtomicLong itemsRead) {
+        if (query.ids() != null) {
+            List<Event> found = byIds(query.ids(), itemsRead);
+            found.removeIf(e -> !within(EventItems.createdKey(e), lower, upper));
+            found.sort(Comparator.comparing(EventItems::createdKey));
+            if (backwards) {
+                Collections.reverse(found);
+            }
+            var iterator = found.iterator();
+            return () -> iterator.hasNext() ? iterator.next() : null;
+        }
+        String index;
+        String key;
+        List<String> partitions;
+        if (query.topics() != null) {
+            index = "byTopic";
+            key = "topic";
+            partitions = new ArrayList<>(topics.matching(query.topics()));
+        } else if (query.projects() != null) {
+            index = "byProject";
+            key = "project";
+            partitions = query.projects();
+        } else {
+            index = "byTopic";
+            key = "topic";
+            partitions = topics.all().stream().filter(t -> query.includeLogs() || !t.startsWith("log.")).toList();
+        }
+        MergedPartitions merge = new MergedPartitions(tables, index, key, partitions, lower, upper, backwards, wanted,
+                itemsRead);
+        return merge::next;
+    }
+
+    private Predicate<Event> filters(EventQuery query, String after, String before, AtomicLong itemsRead) {
+        Predicate<Event> keep = e -> !EventItems.createdKey(e).equals(after) && !EventItems.createdKey(e).equals(before);
+        if (query.topics() == null && !query.includeLogs()) {
+            keep = keep.and(e -> !e.topic().startsWith("log."));
+        }
+        if (query.projects() != null) {
+            keep = keep.and(e -> query.projects().contains(e.project()));
+        }
+        if (query.users() != null) {
+            keep = keep.and(e -> query.users().contains(e.user()));
+        }
+        if (query.statuses() != null) {
+            keep = keep.and(e -> query.statuses().contains(e.status().wireName()));
+        }
+        if (query.text() != null && !query.text().isBlank()) {
+            List<String> slugs = slugs(query.text());
+            keep = keep.and(e -> slugs.stream().allMatch(slug -> contains(e.topic(), slug) || contains(e.project(), slug)
+                    || contains(e.user(), slug) || contains(e.description(), slug)));
+        }
+        if (query.hasChildren() != null) {
+            boolean wanted = query.hasChildren();
+            keep = keep.and(e -> hasChildren(e.id(), itemsRead) == wanted);
+        }
+        return keep;
+    }
+
+    /** Ayon's text filter: words of three or more characters, each found in the topic, project, user or description. */
+    static List<String> slugs(String text) {
+        List<String> slugs = new ArrayList<>();
+        for (String word : text.toLowerCase(Locale.ROOT).split("[^\\p{L}\\p{N}_.\\-]+")) {
+            if (word.length() >= 3) {
+                slugs.add(word);
+            }
+        }
+        return slugs;
+    }
+
+    private static boolean contains(String field, String slug) {
+        return field != null && field.toLowerCase(Locale.ROOT).contains(slug);
+    }
+
+    private boolean hasChildren(String id, AtomicLong itemsRead) {
+        var response = tables.dynamoDb().query(r -> r.tableName(tables.eventsTable()).indexName("byDependsOn")
+                .keyConditionExpression("dependsOn = :id")
+                .expressionAttributeValues(Map.of(":id", AttributeValue.fromS(id)))
+                .limit(1));
+        itemsRead.addAndGet(response.scannedCount());
+        return response.count() > 0;
+    }
+
+    private List<Event> byIds(List<String> ids, AtomicLong itemsRead) {
+        List<Event> found = new ArrayList<>();
+        List<String> distinct = ids.stream().distinct().toList();
+        for (int from = 0; from < distinct.size(); from += 100) {
+            var keys = distinct.subList(from, Math.min(distinct.size(), from + 100)).stream()
+                    .map(id -> Map.of("id", AttributeValue.fromS(id))).toList();
+            Map<String, KeysAndAttributes> request = Map.of(tables.eventsTable(), KeysAndAttributes.builder().keys(keys).build());
+            while (request != null && !request.isEmpty()) {
+                Map<String, KeysAndAttributes> current = request;
+                var response = tables.dynamoDb().batchGetItem(r -> r.requestItems(current));
+                var items = response.responses().getOrDefault(tables.eventsTable(), List.of());
+                itemsRead.addAndGet(items.size());
+                Instant now = Instant.now();
+                items.stream().map(EventItems::fromItem).filter(e -> !e.isExpired(now)).forEach(found::add);
+                request = response.hasUnprocessedKeys() && !response.unprocessedKeys().isEmpty() ? response.unprocessedKeys() : null;
+            }
+        }
+        return found;
+    }
+
+    private static boolean within(String key, String lower, String upper) {
+        return (lower == null || key.compareTo(lower) >= 0) && (upper == null || key.compareTo(upper) <= 0);
+    }
+
+    private static boolean isEmpty(List<String> list) {
+        return list != null && list.isEmpty();
+    }
+
+    private static String max(String a, String b) {
+        return a == null ? b : b == null ? a : a.compareTo(b) >= 0 ? a : b;
+    }
+
+    private static String min(String a, String b) {
+        return a == null ? b : b == null ? a : a.compareTo(b) <= 0 ? a : b;
+    }
+}
