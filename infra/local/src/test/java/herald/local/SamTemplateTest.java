@@ -26,6 +26,9 @@ class SamTemplateTest {
                 "EventsFunction PATCH /api/events/{id}",
                 "EventsFunction DELETE /api/events/{id}",
                 "EnrollFunction POST /api/enroll",
+                "QueryFunction POST /graphql",
+                "QueryFunction GET /api/events",
+                "ServerFunction GET /api/users/me",
                 "ServerFunction GET /",
                 "ServerFunction GET /api/info",
                 "ServerFunction $default");

@@ -1,0 +1,156 @@
+package herald.bench;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import herald.events.Event;
+import herald.events.EventIds;
+import herald.events.EventItems;
+import herald.events.EventStatus;
+import herald.events.TopicRegistry;
+import herald.http.Json;
+import herald.local.LocalHerald;
+import herald.query.EventQuery;
+import herald.query.QueryHandler;
+import herald.query.QueryStore;
+import herald.runtime.AwsClients;
+import herald.runtime.Environment;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.PutRequest;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
+
+/**
+ * The newest 300 events of one topic pattern ({@code bench.q.t1*}: 10 of the 50 topics) from a table of 100,000
+ * events spread over 50 topics, through Herald's query engine, beside a direct {@code Query} for the newest 300
+ * of one topic on the same {@code byTopic} index, and Herald's engine on that one topic, in the same run:
+ * median latency and items read per query.
+ */
+final class QueryBenchmark {
+
+    private static final int EVENTS = 100_000;
+    private static final int TOPICS = 50;
+    private static final int NEWEST = 300;
+    private static final int REPEATS = 40;
+    private static final String KEY = "bench-admin-key-0123456789abcdef-0123456789";
+
+    private QueryBenchmark() {
+    }
+
+    static void run(Path template) throws Exception {
+        try (LocalHerald herald = LocalHerald.start(template, "127.0.0.1", 0,
+                Map.of(LocalHerald.API_KEY_PARAMETER, KEY))) {
+            Map<String, String> environment = herald.functionEnvironment("QueryFunction");
+            DynamoDbClient dynamoDb = AwsClients.dynamoDb(new Environment(environment));
+            ExecutorService pool = Executors.newFixedThreadPool(4);
+            try {
+                seed(dynamoDb, environment, pool);
+                QueryStore store = QueryHandler.store(new Environment(environment), dynamoDb);
+                EventQuery pattern = query("bench.q.t1*");
+                EventQuery single = query("bench.q.t10");
+                long[] patternItems = {0};
+                long[] singleItems = {0};
+                long[] directItems = {0};
+                Runnable viaPattern = () -> patternItems[0] = store.find(pattern).itemsRead();
+                Runnable viaSingle = () -> singleItems[0] = store.find(single).itemsRead();
+                Runnable direct = () -> directItems[0] = dynamoDb.query(r -> r.tableName(environment.get("EVENTS_TABLE"))
+                        .indexName("byTopic").keyConditionExpression("topic = :t")
+                        .expressionAttributeValues(Map.of(":t", AttributeValue.fromS("bench.q.t10")))
+                        .scanIndexForward(false).limit(NEWEST)).scannedCount();
+                for (int i = 0; i < 10; i++) { // warm-up
+                    viaPattern.run();
+                    viaSingle.run();
+                    direct.run();
+                }
+                List<Double> patternMillis = new ArrayList<>();
+                List<Double> singleMillis = new ArrayList<>();
+                List<Double> directMillis = new ArrayList<>();
+                for (int i = 0; i < REPEATS; i++) {
+                    patternMillis.add(time(viaPattern));
+                    singleMillis.add(time(viaSingle));
+                    directMillis.add(time(direct));
+                }
+                double p = median(patternMillis);
+                double s = median(singleMillis);
+                double d = median(directMillis);
+                System.out.println();
+                System.out.printf("Query benchmark: newest %d events, %,d events in %d topics, median of %d%n",
+                        NEWEST, EVENTS, TOPICS, REPEATS);
+                System.out.printf("  %-52s %10s %12s%n", "", "latency ms", "items read");
+                System.out.printf("  %-52s %10.1f %12d%n", "Herald, topics [\"bench.q.t1*\"] (10 topics merged)", p, patternItems[0]);
+                System.out.printf("  %-52s %10.1f %12d%n", "Herald, topics [\"bench.q.t10\"]", s, singleItems[0]);
+                System.out.printf("  %-52s %10.1f %12d%n", "baseline: direct Query on byTopic, one topic", d, directItems[0]);
+                System.out.printf("  ratio pattern / direct Query   %.2f (latency)   %.2f (items)%n", p / d,
+                        (double) patternItems[0] / directItems[0]);
+                System.out.printf("  ratio one topic / direct Query %.2f (latency)   %.2f (items)%n", s / d,
+                        (double) singleItems[0] / directItems[0]);
+            } finally {
+                pool.shutdownNow();
+                dynamoDb.close();
+            }
+        }
+    }
+
+    private static EventQuery query(String topic) {
+        return new EventQuery(null, List.of(topic), null, null, null, null, null, null, null, false, null, null,
+                NEWEST, null);
+    }
+
+    private static double time(Runnable operation) {
+        long start = System.nanoTime();
+        operation.run();
+        return (System.nanoTime() - start) / 1e6;
+    }
+
+    private static double median(List<Double> values) {
+        List<Double> sorted = new ArrayList<>(values);
+        Collections.sort(sorted);
+        return sorted.get(sorted.size() / 2);
+    }
+
+    /** 100,000 events, round-robin over 50 topics, written directly; their topics registered as dispatch does. */
+    private static void seed(DynamoDbClient dynamoDb, Map<String, String> environment, ExecutorService pool)
+            throws Exception {
+        TopicRegistry registry = new TopicRegistry(dynamoDb, environment.get("TOPICS_TABLE"));
+        for (int t = 0; t < TOPICS; t++) {
+            registry.remember(topic(t));
+        }
+        ObjectNode payload = Json.MAPPER.createObjectNode().put("file", "/projects/demo/shot_010/v001.exr");
+        List<Future<?>> batches = new ArrayList<>();
+        for (int from = 0; from < EVENTS; from += 25) {
+            int start = from;
+            batches.add(pool.submit(() -> {
+                List<WriteRequest> writes = new ArrayList<>();
+                for (int i = start; i < Math.min(EVENTS, start + 25); i++) {
+                    Instant at = Instant.now();
+                    String id = EventIds.newId(at.toEpochMilli());
+                    Event event = new Event(id, id, topic(i % TOPICS), "bench", "api", null, "admin", null,
+                            EventStatus.FINISHED, 0, "", Json.MAPPER.createObjectNode(), payload, at, at, null);
+                    writes.add(WriteRequest.builder().putRequest(PutRequest.builder()
+                            .item(EventItems.toItem(event)).build()).build());
+                }
+                Map<String, List<WriteRequest>> pending = Map.of(environment.get("EVENTS_TABLE"), writes);
+                while (!pending.isEmpty()) {
+                    Map<String, List<WriteRequest>> current = pending;
+                    var response = dynamoDb.batchWriteItem(r -> r.requestItems(current));
+                    pending = response.hasUnprocessedItems() ? response.unprocessedItems() : Map.of();
+                }
+                return null;
+            }));
+        }
+        for (Future<?> batch : batches) {
+            batch.get();
+        }
+    }
+
+    private static String topic(int index) {
+        return String.format("bench.q.t%02d", index);
+    }
+}
