@@ -9,6 +9,7 @@ import graphql.schema.GraphQLSchema;
 import graphql.schema.idl.RuntimeWiring;
 import graphql.schema.idl.SchemaGenerator;
 import graphql.schema.idl.SchemaParser;
+import herald.auth.Principal;
 import herald.events.Event;
 import herald.events.EventItems;
 import herald.events.Timestamps;
@@ -44,12 +45,14 @@ public final class EventsGraphql {
         this.graphql = GraphQL.newGraphQL(schema).build();
     }
 
-    /** Runs a request and returns the response body in the GraphQL specification's shape. */
-    public Map<String, Object> execute(String query, Map<String, Object> variables, String operationName) {
+    /** Runs a request for {@code caller} and returns the response body in the GraphQL specification's shape. */
+    public Map<String, Object> execute(String query, Map<String, Object> variables, String operationName,
+            Principal caller) {
         ExecutionInput input = ExecutionInput.newExecutionInput()
                 .query(query)
                 .variables(variables == null ? Map.of() : variables)
                 .operationName(operationName)
+                .graphQLContext(Map.of(Principal.class, caller))
                 .build();
         return graphql.execute(input).toSpecification();
     }
@@ -75,7 +78,8 @@ public final class EventsGraphql {
                     environment.getArgument("after"),
                     environment.getArgument("last"),
                     environment.getArgument("before"));
-            return DataFetcherResult.<Map<String, Object>>newResult().data(connection(store.find(query))).build();
+            Principal caller = environment.getGraphQlContext().get(Principal.class);
+            return DataFetcherResult.<Map<String, Object>>newResult().data(connection(store.find(query, caller))).build();
         } catch (HeraldException e) {
             return DataFetcherResult.<Map<String, Object>>newResult()
                     .error(GraphqlErrorBuilder.newError(environment).message(e.detail()).build())

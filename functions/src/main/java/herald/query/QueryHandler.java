@@ -6,6 +6,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import herald.auth.ApiKeyAuthenticator;
+import herald.auth.Principal;
 import herald.events.Event;
 import herald.events.EventItems;
 import herald.events.EventJson;
@@ -69,29 +70,29 @@ public final class QueryHandler implements RequestHandler<APIGatewayV2HTTPEvent,
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
         ApiRequest request = ApiRequest.of(event);
         return RequestGuard.respond(request, () -> {
-            authenticator.authenticate(request);
+            Principal caller = authenticator.authenticate(request);
             switch (request.routeKey()) {
                 case "POST /graphql":
-                    return graphql(request.jsonBody());
+                    return graphql(request.jsonBody(), caller);
                 case "GET /api/events":
-                    return list(request);
+                    return list(request, caller);
                 default:
                     throw new NotFoundException("QueryFunction has no route " + request.routeKey());
             }
         });
     }
 
-    private APIGatewayV2HTTPResponse graphql(JsonBody body) {
+    private APIGatewayV2HTTPResponse graphql(JsonBody body, Principal caller) {
         String query = body.string("query").orElseThrow(() -> new InvalidRequestException(
                 "Field 'query' is required: a GraphQL document, e.g. {\"query\": \"{ events(last: 10) { edges { node { id topic } } } }\"}"));
         Map<String, Object> variables = body.object("variables")
                 .map(v -> Json.MAPPER.<Map<String, Object>>convertValue(v, Json.MAPPER.getTypeFactory()
                         .constructMapType(LinkedHashMap.class, String.class, Object.class)))
                 .orElse(Map.of());
-        return ApiResponses.json(200, graphql.execute(query, variables, body.string("operationName").orElse(null)));
+        return ApiResponses.json(200, graphql.execute(query, variables, body.string("operationName").orElse(null), caller));
     }
 
-    private APIGatewayV2HTTPResponse list(ApiRequest request) {
+    private APIGatewayV2HTTPResponse list(ApiRequest request, Principal caller) {
         int limit = request.queryParameter("limit").map(v -> integer("limit", v)).orElse(EventQuery.DEFAULT_PAGE);
         EventQuery query = new EventQuery(
                 list(request, "ids"),
@@ -105,7 +106,7 @@ public final class QueryHandler implements RequestHandler<APIGatewayV2HTTPEvent,
                 request.queryParameter("filter").orElse(null),
                 request.queryParameter("includeLogs").map(v -> bool("includeLogs", v)).orElse(false),
                 null, null, limit, request.queryParameter("cursor").orElse(null));
-        QueryStore.Page page = store.find(query);
+        QueryStore.Page page = store.find(query, caller);
         List<Event> newestFirst = new ArrayList<>(page.events());
         Collections.reverse(newestFirst);
         List<JsonNode> events = new ArrayList<>();

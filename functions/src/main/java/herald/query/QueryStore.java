@@ -1,5 +1,6 @@
 package herald.query;
 
+import herald.auth.Principal;
 import herald.events.Event;
 import herald.events.EventItems;
 import herald.events.Timestamps;
@@ -25,6 +26,7 @@ import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
  * filters (users, statuses, text, hasChildren, and projects when topics chose the index) are applied to what the
  * index returns, which costs reads in proportion to how selective they are; {@link #MAX_ITEMS_READ} bounds a
  * request, and a page cut short by it says so through {@code hasNextPage}/{@code hasPreviousPage} and a cursor.
+ * A caller limited to projects sees only events of its projects (and events of no project), whatever it asks.
  *
  * <p>Thread-safe.
  */
@@ -48,7 +50,7 @@ public final class QueryStore {
         this.topics = topics;
     }
 
-    public Page find(EventQuery query) {
+    public Page find(EventQuery query, Principal caller) {
         if (isEmpty(query.projects()) || isEmpty(query.users()) || isEmpty(query.statuses()) || isEmpty(query.ids())
                 || isEmpty(query.topics())) {
             return new Page(List.of(), false, query.after() != null || query.before() != null, null, 0);
@@ -60,7 +62,7 @@ public final class QueryStore {
         boolean backwards = query.backwards();
         int wanted = query.pageSize();
         AtomicLong itemsRead = new AtomicLong();
-        Predicate<Event> keep = filters(query, after, before, itemsRead);
+        Predicate<Event> keep = filters(query, after, before, itemsRead).and(e -> caller.mayRead(e.project()));
 
         List<Event> page = new ArrayList<>();
         boolean more = false;

@@ -14,7 +14,6 @@ import herald.runtime.Environment;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -94,9 +93,9 @@ final class DispatchBenchmark {
                     putRates.add(measure(pool, put, PER_ROUND));
                     transactRates.add(measure(pool, transact, PER_ROUND));
                 }
-                double dispatchRate = median(dispatchRates);
-                double putRate = median(putRates);
-                double transactRate = median(transactRates);
+                double dispatchRate = Seeding.median(dispatchRates);
+                double putRate = Seeding.median(putRates);
+                double transactRate = Seeding.median(transactRates);
                 System.out.println();
                 System.out.printf("Dispatch benchmark: %d threads, %d events a round, median of %d rounds, "
                         + "stored item %,d bytes, DynamoDB Local in-process%n", THREADS, PER_ROUND, ROUNDS, itemBytes);
@@ -165,12 +164,6 @@ final class DispatchBenchmark {
         item.put("id", AttributeValue.fromS(id));
         item.put("hash", AttributeValue.fromS(id));
         return item;
-    }
-
-    private static double median(List<Double> values) {
-        List<Double> sorted = new ArrayList<>(values);
-        Collections.sort(sorted);
-        return sorted.get(sorted.size() / 2);
     }
 
     private static String rounded(List<Double> values) {

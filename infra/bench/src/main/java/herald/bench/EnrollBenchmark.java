@@ -33,7 +33,9 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.PutRequest;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
@@ -51,7 +53,8 @@ final class EnrollBenchmark {
     private static final String SOURCE = "bench.enroll.source";
     private static final String TARGET = "bench.enroll.job";
 
-    private record Figures(double callsPerSecond, double meanMillis, double readsPerCall, double itemsPerCall) {
+    private record Figures(double callsPerSecond, double meanMillis, double readsPerCall, double itemsPerCall,
+            double controlMillis, double writeControlMillis) {
     }
 
     private EnrollBenchmark() {
@@ -79,9 +82,11 @@ final class EnrollBenchmark {
                 catchUp(enroll, 800);
                 measure(enroll, history, pool, counter, 200); // warm-up, not reported: JIT and connections
                 Figures small = measure(enroll, history, pool, counter, MEASURED_SOURCES);
+                small = withControl(small, plain, environment);
                 history.add(99_000 - MEASURED_SOURCES);
                 catchUp(enroll, 100_000);
                 Figures large = measure(enroll, history, pool, counter, MEASURED_SOURCES);
+                large = withControl(large, plain, environment);
 
                 System.out.println();
                 System.out.printf("Enroll benchmark: %d workers, %d fresh sources enrolled and finished per case%n",
@@ -93,8 +98,16 @@ final class EnrollBenchmark {
                         large.readsPerCall());
                 System.out.printf("  %-38s %14.1f %14.1f%n", "items read per call", small.itemsPerCall(),
                         large.itemsPerCall());
+                System.out.printf("  %-38s %14.2f %14.2f%n", "control: Query of sources after the cursor (ms)",
+                        small.controlMillis(), large.controlMillis());
                 System.out.printf("  ratio calls/s (100,000 / 1,000)  %.2f   (goal: near 1.0)%n",
                         large.callsPerSecond() / small.callsPerSecond());
+                System.out.printf("  %-38s %14.2f %14.2f%n", "control: job-creating transaction (ms)",
+                        small.writeControlMillis(), large.writeControlMillis());
+                System.out.printf("  ratio control Query speed (1,000 / 100,000)        %.2f%n",
+                        small.controlMillis() / large.controlMillis());
+                System.out.printf("  ratio control transaction speed (1,000 / 100,000)  %.2f%n",
+                        small.writeControlMillis() / large.writeControlMillis());
             } finally {
                 pool.shutdownNow();
                 counted.close();
@@ -120,6 +133,40 @@ final class EnrollBenchmark {
                 throw new IllegalStateException("The seeded history should hold no work");
             }
         }
+    }
+
+    /** Times a plain Query of 50 sources on the same index: how fast DynamoDB Local itself is at this size. */
+    private static Figures withControl(Figures figures, DynamoDbClient dynamoDb, Map<String, String> environment) {
+        // The page query a pass makes: sources after the queue's cursor, which stands at the end of the history.
+        String cursor = dynamoDb.getItem(r -> r.tableName(environment.get("ENROLL_QUEUES_TABLE"))
+                .key(Map.of("queue", AttributeValue.fromS(request().queueId())))).item().get("cursor").s();
+        List<Double> millis = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            long start = System.nanoTime();
+            dynamoDb.query(r -> r.tableName(environment.get("EVENTS_TABLE")).indexName("byTopic")
+                    .keyConditionExpression("topic = :t AND createdKey > :c")
+                    .expressionAttributeValues(Map.of(":t", AttributeValue.fromS(SOURCE), ":c", AttributeValue.fromS(cursor)))
+                    .limit(50));
+            millis.add((System.nanoTime() - start) / 1e6);
+        }
+        List<Double> writes = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            String id = EventIds.newId(System.currentTimeMillis());
+            Map<String, AttributeValue> job = EventItems.toItem(History.event(id, "bench.enroll.control", null,
+                    EventStatus.PENDING));
+            long start = System.nanoTime();
+            dynamoDb.transactWriteItems(r -> r.clientRequestToken(id).transactItems(
+                    TransactWriteItem.builder().put(Put.builder().tableName(environment.get("EVENTS_TABLE")).item(job)
+                            .conditionExpression("attribute_not_exists(id)").build()).build(),
+                    TransactWriteItem.builder().put(Put.builder().tableName(environment.get("EVENT_HASHES_TABLE"))
+                            .item(Map.of("hash", AttributeValue.fromS(id), "eventId", AttributeValue.fromS(id)))
+                            .conditionExpression("attribute_not_exists(#h)")
+                            .expressionAttributeNames(Map.of("#h", "hash")).build()).build()));
+            writes.add((System.nanoTime() - start) / 1e6);
+        }
+        return new Figures(figures.callsPerSecond(), figures.meanMillis(), figures.readsPerCall(),
+                figures.itemsPerCall(), Seeding.median(millis.subList(10, millis.size())),
+                Seeding.median(writes.subList(10, writes.size())));
     }
 
     /** Adds fresh sources, then lets the workers enroll and finish them all, timing only the enroll calls. */
@@ -152,7 +199,7 @@ final class EnrollBenchmark {
         double seconds = (System.nanoTime() - begin) / 1e9;
         long n = calls.get();
         return new Figures(n / seconds, nanos.get() / 1e6 / n, (double) counter.requests.get() / n,
-                (double) counter.items.get() / n);
+                (double) counter.items.get() / n, 0, 0);
     }
 
     /** Writes processed history (a source, its finished job, the job's hash claim) and fresh sources directly. */
@@ -206,8 +253,8 @@ final class EnrollBenchmark {
                                     "eventId", AttributeValue.fromS(job.id()))));
                         }
                     }
-                    batchWrite(environment.get("EVENTS_TABLE"), events);
-                    batchWrite(environment.get("EVENT_HASHES_TABLE"), claims);
+                    Seeding.batchWrite(dynamoDb, environment.get("EVENTS_TABLE"), events);
+                    Seeding.batchWrite(dynamoDb, environment.get("EVENT_HASHES_TABLE"), claims);
                     return null;
                 }));
             }
@@ -216,22 +263,11 @@ final class EnrollBenchmark {
             }
         }
 
-        private void batchWrite(String table, List<WriteRequest> writes) {
-            for (int from = 0; from < writes.size(); from += 25) {
-                Map<String, List<WriteRequest>> pending = Map.of(table, writes.subList(from, Math.min(writes.size(), from + 25)));
-                while (!pending.isEmpty()) {
-                    Map<String, List<WriteRequest>> current = pending;
-                    var response = dynamoDb.batchWriteItem(r -> r.requestItems(current));
-                    pending = response.hasUnprocessedItems() ? response.unprocessedItems() : Map.of();
-                }
-            }
-        }
-
         private static WriteRequest put(Map<String, AttributeValue> item) {
             return WriteRequest.builder().putRequest(PutRequest.builder().item(item).build()).build();
         }
 
-        private static Event event(String id, String topic, String dependsOn, EventStatus status) {
+        static Event event(String id, String topic, String dependsOn, EventStatus status) {
             return event(id, topic, dependsOn, status, id);
         }
 

@@ -16,7 +16,6 @@ import herald.runtime.Environment;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -40,6 +39,7 @@ final class QueryBenchmark {
     private static final int NEWEST = 300;
     private static final int REPEATS = 40;
     private static final String KEY = "bench-admin-key-0123456789abcdef-0123456789";
+    private static final herald.auth.Principal EVERYONE = new herald.auth.Principal("admin");
 
     private QueryBenchmark() {
     }
@@ -58,8 +58,8 @@ final class QueryBenchmark {
                 long[] patternItems = {0};
                 long[] singleItems = {0};
                 long[] directItems = {0};
-                Runnable viaPattern = () -> patternItems[0] = store.find(pattern).itemsRead();
-                Runnable viaSingle = () -> singleItems[0] = store.find(single).itemsRead();
+                Runnable viaPattern = () -> patternItems[0] = store.find(pattern, EVERYONE).itemsRead();
+                Runnable viaSingle = () -> singleItems[0] = store.find(single, EVERYONE).itemsRead();
                 Runnable direct = () -> directItems[0] = dynamoDb.query(r -> r.tableName(environment.get("EVENTS_TABLE"))
                         .indexName("byTopic").keyConditionExpression("topic = :t")
                         .expressionAttributeValues(Map.of(":t", AttributeValue.fromS("bench.q.t10")))
@@ -77,9 +77,9 @@ final class QueryBenchmark {
                     singleMillis.add(time(viaSingle));
                     directMillis.add(time(direct));
                 }
-                double p = median(patternMillis);
-                double s = median(singleMillis);
-                double d = median(directMillis);
+                double p = Seeding.median(patternMillis);
+                double s = Seeding.median(singleMillis);
+                double d = Seeding.median(directMillis);
                 System.out.println();
                 System.out.printf("Query benchmark: newest %d events, %,d events in %d topics, median of %d%n",
                         NEWEST, EVENTS, TOPICS, REPEATS);
@@ -109,12 +109,6 @@ final class QueryBenchmark {
         return (System.nanoTime() - start) / 1e6;
     }
 
-    private static double median(List<Double> values) {
-        List<Double> sorted = new ArrayList<>(values);
-        Collections.sort(sorted);
-        return sorted.get(sorted.size() / 2);
-    }
-
     /** 100,000 events, round-robin over 50 topics, written directly; their topics registered as dispatch does. */
     private static void seed(DynamoDbClient dynamoDb, Map<String, String> environment, ExecutorService pool)
             throws Exception {
@@ -136,12 +130,7 @@ final class QueryBenchmark {
                     writes.add(WriteRequest.builder().putRequest(PutRequest.builder()
                             .item(EventItems.toItem(event)).build()).build());
                 }
-                Map<String, List<WriteRequest>> pending = Map.of(environment.get("EVENTS_TABLE"), writes);
-                while (!pending.isEmpty()) {
-                    Map<String, List<WriteRequest>> current = pending;
-                    var response = dynamoDb.batchWriteItem(r -> r.requestItems(current));
-                    pending = response.hasUnprocessedItems() ? response.unprocessedItems() : Map.of();
-                }
+                Seeding.batchWrite(dynamoDb, environment.get("EVENTS_TABLE"), writes);
                 return null;
             }));
         }

@@ -1,0 +1,31 @@
+package herald.bench;
+
+import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
+
+/** Writing benchmark data directly, and the arithmetic every benchmark reports with. */
+final class Seeding {
+
+    private Seeding() {
+    }
+
+    /** Writes items to one table in batches of 25, resending what DynamoDB leaves unprocessed. */
+    static void batchWrite(DynamoDbClient dynamoDb, String table, List<WriteRequest> writes) {
+        for (int from = 0; from < writes.size(); from += 25) {
+            Map<String, List<WriteRequest>> pending = Map.of(table, writes.subList(from, Math.min(writes.size(), from + 25)));
+            while (!pending.isEmpty()) {
+                Map<String, List<WriteRequest>> current = pending;
+                var response = dynamoDb.batchWriteItem(r -> r.requestItems(current));
+                pending = response.hasUnprocessedItems() ? response.unprocessedItems() : Map.of();
+            }
+        }
+    }
+
+    static double median(List<Double> values) {
+        List<Double> sorted = new java.util.ArrayList<>(values);
+        java.util.Collections.sort(sorted);
+        return sorted.get(sorted.size() / 2);
+    }
+}
