@@ -39,6 +39,8 @@ public final class DynamoDbEventStore implements EventStore {
     private static final String CLAIM_HASH = "hash";
     private static final String CLAIM_EVENT_ID = "eventId";
     private static final int MAX_ATTEMPTS = 6;
+    /** Optimistic updates of one event by many writers at once (progress reports, say) need more tries. */
+    private static final int MAX_UPDATE_ATTEMPTS = 12;
     private static final String CONDITIONAL_CHECK_FAILED = "ConditionalCheckFailed";
     private static final String NOT_EXPIRED = "(attribute_not_exists(#expiresAt) OR #expiresAt > :now)";
 
@@ -179,7 +181,7 @@ public final class DynamoDbEventStore implements EventStore {
     @Override
     public Optional<Event> update(String id, UnaryOperator<Event> change) {
         boolean ownsClaim = true;
-        for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+        for (int attempt = 1; attempt <= MAX_UPDATE_ATTEMPTS; attempt++) {
             Optional<Event> current = find(id);
             if (current.isEmpty()) {
                 return Optional.empty();
@@ -210,6 +212,8 @@ public final class DynamoDbEventStore implements EventStore {
                     ownsClaim = false;
                 } else if (!failed(e.cancellationReasons(), 0)) {
                     throw e;
+                } else {
+                    backOff(Math.min(attempt, 5)); // spread the retries of writers that collided
                 }
                 LOG.debug("Event {} changed while it was being updated; attempt {}", id, attempt);
             }

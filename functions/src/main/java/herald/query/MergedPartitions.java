@@ -8,6 +8,10 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -17,9 +21,11 @@ import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
  * Events of several index partitions (the topics of a pattern, the projects of a query) in one creation order:
  * a k-way merge over lazily paged {@code Query}s, each within the same {@code createdKey} bounds. A partition is
  * read a small page at a time, and only when the merge reaches it, so a page of N events from k partitions reads
- * about N plus k small pages, not N from each.
+ * about N plus k small pages, not N from each. The first page of every partition is fetched in parallel, so k
+ * partitions cost about one round trip to start, not k.
  *
- * <p>Not thread-safe: one merge per query.
+ * <p>Not thread-safe: one merge per query. The prefetch threads each touch one partition, and hand it back
+ * through a {@link Future}, which orders their writes before the merge reads them.
  */
 final class MergedPartitions {
 
@@ -84,6 +90,14 @@ final class MergedPartitions {
     private final int pageSize;
     private final List<Partition> partitions = new ArrayList<>();
     private final AtomicLong itemsRead;
+    private boolean started;
+
+    /** Shared by every merge of the container; daemon threads, so they never keep a JVM alive. */
+    private static final ExecutorService PREFETCH = Executors.newFixedThreadPool(8, runnable -> {
+        Thread thread = new Thread(runnable, "herald-query-prefetch");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     /**
      * Merges the partitions {@code values} of {@code index} (partition key {@code keyAttribute}), between the
@@ -104,8 +118,35 @@ final class MergedPartitions {
         values.forEach(v -> partitions.add(new Partition(v)));
     }
 
+    private void prefetch() {
+        if (partitions.size() < 2) {
+            return;
+        }
+        List<Future<?>> fetches = new ArrayList<>();
+        for (Partition partition : partitions) {
+            fetches.add(PREFETCH.submit(partition::peek));
+        }
+        for (Future<?> fetch : fetches) {
+            try {
+                fetch.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("Interrupted while reading index partitions", e);
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof RuntimeException) {
+                    throw (RuntimeException) e.getCause();
+                }
+                throw new IllegalStateException(e.getCause());
+            }
+        }
+    }
+
     /** The next event in the merge order, or null when every partition is read. */
     Event next() {
+        if (!started) {
+            started = true;
+            prefetch();
+        }
         Partition best = null;
         Event bestEvent = null;
         for (Partition partition : partitions) {
