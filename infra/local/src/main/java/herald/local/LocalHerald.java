@@ -15,8 +15,9 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * A working Herald on one machine, built from {@code template.yaml}: DynamoDB Local with every table the template
- * declares, an S3 server with every bucket, and every HttpApi route served on localhost by the function the
- * template names, with the environment the template gives it. Nothing here knows Herald's functions: adding a
+ * declares, an S3 server with every bucket, every HttpApi route served on localhost by the function the
+ * template names, with the environment the template gives it, and every DynamoDB stream the template maps to a
+ * function polled and delivered to it as Lambda's event source mapping does. Nothing here knows Herald's functions: adding a
  * route, a table or a function to the template needs no change to the runtime.
  */
 public final class LocalHerald implements AutoCloseable {
@@ -29,16 +30,18 @@ public final class LocalHerald implements AutoCloseable {
     private final LocalS3 s3;
     private final HttpApiServer http;
     private final Map<String, LocalFunction> functions;
+    private final StreamPoller streams;
     private final URI baseUrl;
     private DynamoDbClient client;
 
     private LocalHerald(SamTemplate template, LocalDynamoDb dynamoDb, LocalS3 s3, HttpApiServer http,
-            Map<String, LocalFunction> functions, URI baseUrl) {
+            Map<String, LocalFunction> functions, StreamPoller streams, URI baseUrl) {
         this.template = template;
         this.dynamoDb = dynamoDb;
         this.s3 = s3;
         this.http = http;
         this.functions = functions;
+        this.streams = streams;
         this.baseUrl = baseUrl;
     }
 
@@ -49,6 +52,7 @@ public final class LocalHerald implements AutoCloseable {
         LocalDynamoDb dynamoDb = LocalDynamoDb.start(0);
         LocalS3 s3 = null;
         HttpApiServer http = null;
+        StreamPoller streams = null;
         try {
             try (DynamoDbClient setup = dynamoDb.client()) {
                 TemplateTables.create(setup, template.tables());
@@ -62,10 +66,19 @@ public final class LocalHerald implements AutoCloseable {
             }
             http = new HttpApiServer(host, httpPort, new HttpRoutes(new ArrayList<>(functions.values())),
                     template.httpStage());
+            streams = new StreamPoller(dynamoDb.client(), dynamoDb.streamsClient());
+            for (LocalFunction function : functions.values()) {
+                for (SamTemplate.StreamSpec stream : function.spec().streams()) {
+                    streams.start(function, stream);
+                }
+            }
             String stagePath = template.httpStage().equals("$default") ? "" : "/" + template.httpStage();
             URI baseUrl = URI.create("http://" + host + ":" + http.port() + stagePath);
-            return new LocalHerald(template, dynamoDb, s3, http, functions, baseUrl);
+            return new LocalHerald(template, dynamoDb, s3, http, functions, streams, baseUrl);
         } catch (Exception | Error e) {
+            if (streams != null) {
+                streams.close();
+            }
             if (http != null) {
                 http.close();
             }
@@ -132,6 +145,7 @@ public final class LocalHerald implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        streams.close();
         http.close();
         if (client != null) {
             client.close();

@@ -37,9 +37,18 @@ public final class SamTemplate {
         }
     }
 
-    /** A Lambda function: its handler, the environment the template gives it, its limits and its routes. */
+    /**
+     * A DynamoDB stream mapped to a function, with the event source mapping's settings: where to start, the batch
+     * size, how often a failing batch is retried (-1: until its records expire, as in AWS), whether a failing batch
+     * is split in two, and whether the function reports the records that failed.
+     */
+    public record StreamSpec(String tableName, String startingPosition, int batchSize, int maximumRetryAttempts,
+            boolean bisectOnError, boolean reportsItemFailures) {
+    }
+
+    /** A Lambda function: its handler, the environment the template gives it, its limits, routes and streams. */
     public record FunctionSpec(String logicalId, String handler, Map<String, String> environment, int timeoutSeconds,
-            int memoryMb, List<RouteSpec> routes) {
+            int memoryMb, List<RouteSpec> routes, List<StreamSpec> streams) {
     }
 
     private final Map<String, String> parameters;
@@ -133,12 +142,17 @@ public final class SamTemplate {
             variables.forEach((name, value) -> environment.put(name, intrinsics.resolveString(value)));
         }
         List<RouteSpec> routes = new ArrayList<>();
+        List<StreamSpec> streams = new ArrayList<>();
         map(properties.getOrDefault("Events", Map.of()), id + ".Events").forEach((eventName, event) -> {
             Map<String, Object> eventMap = map(event, id + ".Events." + eventName);
+            Map<String, Object> eventProperties = map(eventMap.getOrDefault("Properties", Map.of()), eventName);
+            if ("DynamoDB".equals(eventMap.get("Type"))) {
+                streams.add(stream(id + ".Events." + eventName, eventProperties, intrinsics));
+                return;
+            }
             if (!"HttpApi".equals(eventMap.get("Type"))) {
                 return;
             }
-            Map<String, Object> eventProperties = map(eventMap.getOrDefault("Properties", Map.of()), eventName);
             Object path = eventProperties.get("Path");
             Object method = eventProperties.get("Method");
             if (path == null && method == null) {
@@ -151,7 +165,26 @@ public final class SamTemplate {
         String handler = String.valueOf(Objects.requireNonNull(merged.get("Handler"), id + " has no Handler"));
         int timeout = Integer.parseInt(String.valueOf(merged.getOrDefault("Timeout", 3)));
         int memory = Integer.parseInt(String.valueOf(merged.getOrDefault("MemorySize", 128)));
-        return new FunctionSpec(id, handler, Map.copyOf(environment), timeout, memory, List.copyOf(routes));
+        return new FunctionSpec(id, handler, Map.copyOf(environment), timeout, memory, List.copyOf(routes),
+                List.copyOf(streams));
+    }
+
+    private static StreamSpec stream(String where, Map<String, Object> properties, Intrinsics intrinsics) {
+        String arn = intrinsics.resolveString(properties.get("Stream"));
+        int table = arn == null ? -1 : arn.indexOf(":table/");
+        int stream = arn == null ? -1 : arn.indexOf("/stream/");
+        if (table < 0 || stream < table) {
+            throw new IllegalArgumentException(where + ": Stream must be a table's StreamArn, e.g. "
+                    + "!GetAtt EventsTable.StreamArn");
+        }
+        List<?> responseTypes = (List<?>) properties.getOrDefault("FunctionResponseTypes", List.of());
+        return new StreamSpec(
+                arn.substring(table + ":table/".length(), stream),
+                String.valueOf(properties.getOrDefault("StartingPosition", "LATEST")),
+                Integer.parseInt(String.valueOf(properties.getOrDefault("BatchSize", 100))),
+                Integer.parseInt(String.valueOf(properties.getOrDefault("MaximumRetryAttempts", -1))),
+                Boolean.parseBoolean(String.valueOf(properties.getOrDefault("BisectBatchOnFunctionError", false))),
+                responseTypes.contains("ReportBatchItemFailures"));
     }
 
     @SuppressWarnings("unchecked")

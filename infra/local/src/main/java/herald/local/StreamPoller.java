@@ -1,0 +1,181 @@
+package herald.local;
+
+import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
+import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.Record;
+import software.amazon.awssdk.services.dynamodb.model.Shard;
+import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
+
+/**
+ * Lambda's DynamoDB event source mapping, locally: reads a table's stream shard by shard, in order, and invokes the
+ * function with {@link DynamodbEvent} batches of at most {@code BatchSize} records. A batch is done when the
+ * function returns without reporting failures. When it reports failed records ({@code ReportBatchItemFailures}),
+ * the batch is sent again from the first failed record; when it throws, the whole batch is sent again, or split in
+ * two with {@code BisectBatchOnFunctionError}; after {@code MaximumRetryAttempts} the records are dropped and logged
+ * (where AWS would send them to the on-failure destination). A shard is read only after its parent is finished, so
+ * each item's changes arrive in order.
+ *
+ * <p>Runs one daemon thread per mapping; {@link #close} stops them and closes the clients it was given.
+ */
+final class StreamPoller implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StreamPoller.class);
+    private static final long IDLE_MILLIS = 50;
+
+    private final DynamoDbClient dynamoDb;
+    private final DynamoDbStreamsClient streams;
+    private final List<Thread> threads = new ArrayList<>();
+    private volatile boolean running = true;
+
+    StreamPoller(DynamoDbClient dynamoDb, DynamoDbStreamsClient streams) {
+        this.dynamoDb = dynamoDb;
+        this.streams = streams;
+    }
+
+    /** Starts polling for one mapping; LATEST starts from the records written from now on. */
+    void start(LocalFunction function, SamTemplate.StreamSpec spec) {
+        String streamArn = dynamoDb.describeTable(r -> r.tableName(spec.tableName())).table().latestStreamArn();
+        if (streamArn == null) {
+            throw new IllegalArgumentException(function.name() + " is mapped to the stream of " + spec.tableName()
+                    + ", which has no StreamSpecification");
+        }
+        Map<String, String> iterators = new LinkedHashMap<>();
+        boolean latest = "LATEST".equals(spec.startingPosition());
+        for (Shard shard : shards(streamArn)) {
+            if (shard.sequenceNumberRange().endingSequenceNumber() == null || !latest) {
+                iterators.put(shard.shardId(), iterator(streamArn, shard.shardId(), latest ? "LATEST" : "TRIM_HORIZON"));
+            }
+        }
+        Thread thread = new Thread(() -> poll(function, spec, streamArn, iterators),
+                "stream-" + spec.tableName() + "-" + function.name());
+        thread.setDaemon(true);
+        threads.add(thread);
+        thread.start();
+    }
+
+    private void poll(LocalFunction function, SamTemplate.StreamSpec spec, String streamArn, Map<String, String> open) {
+        Set<String> finished = new HashSet<>();
+        while (running) {
+            try {
+                boolean busy = false;
+                for (var entry : new ArrayList<>(open.entrySet())) {
+                    var response = streams.getRecords(r -> r.shardIterator(entry.getValue()).limit(spec.batchSize()));
+                    if (!response.records().isEmpty()) {
+                        busy = true;
+                        deliver(function, spec, streamArn, response.records());
+                    }
+                    if (response.nextShardIterator() == null) {
+                        open.remove(entry.getKey());
+                        finished.add(entry.getKey());
+                    } else {
+                        open.put(entry.getKey(), response.nextShardIterator());
+                    }
+                }
+                for (Shard shard : shards(streamArn)) {
+                    String id = shard.shardId();
+                    boolean parentDone = shard.parentShardId() == null || finished.contains(shard.parentShardId())
+                            || !open.containsKey(shard.parentShardId());
+                    if (!open.containsKey(id) && !finished.contains(id) && parentDone) {
+                        open.put(id, iterator(streamArn, id, "TRIM_HORIZON"));
+                    }
+                }
+                if (!busy) {
+                    Thread.sleep(IDLE_MILLIS);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                if (running) {
+                    LOG.warn("Polling the stream of {} for {} failed; trying again", spec.tableName(), function.name(), e);
+                }
+            }
+        }
+    }
+
+    /** Delivers one batch with the mapping's retry rules. */
+    private void deliver(LocalFunction function, SamTemplate.StreamSpec spec, String streamArn, List<Record> batch)
+            throws InterruptedException {
+        List<Record> pending = batch;
+        for (int attempt = 0; running; attempt++) {
+            int failedFrom;
+            try {
+                Object result = function.invoke(StreamRecords.event(pending, streamArn));
+                failedFrom = firstFailure(spec, result, pending);
+                if (failedFrom < 0) {
+                    return;
+                }
+            } catch (Throwable failure) {
+                LOG.warn("{} failed on a batch of {} records (attempt {})", function.name(), pending.size(), attempt + 1,
+                        failure);
+                if (spec.bisectOnError() && pending.size() > 1) {
+                    int half = pending.size() / 2;
+                    deliver(function, spec, streamArn, pending.subList(0, half));
+                    deliver(function, spec, streamArn, pending.subList(half, pending.size()));
+                    return;
+                }
+                failedFrom = 0;
+            }
+            if (spec.maximumRetryAttempts() >= 0 && attempt >= spec.maximumRetryAttempts()) {
+                LOG.error("{}: dropping {} stream records after {} retries, from sequence number {}", function.name(),
+                        pending.size() - failedFrom, attempt, pending.get(failedFrom).dynamodb().sequenceNumber());
+                return;
+            }
+            pending = pending.subList(failedFrom, pending.size());
+            Thread.sleep(Math.min(1_000, 50L << Math.min(attempt, 5)));
+        }
+    }
+
+    /** The index of the first record the function reported as failed, or -1 when the batch succeeded. */
+    private static int firstFailure(SamTemplate.StreamSpec spec, Object result, List<Record> batch) {
+        if (!spec.reportsItemFailures() || !(result instanceof StreamsEventResponse)) {
+            return -1;
+        }
+        var failures = ((StreamsEventResponse) result).getBatchItemFailures();
+        if (failures == null || failures.isEmpty()) {
+            return -1;
+        }
+        int first = batch.size();
+        for (var failure : failures) {
+            for (int i = 0; i < batch.size(); i++) {
+                if (batch.get(i).dynamodb().sequenceNumber().equals(failure.getItemIdentifier())) {
+                    first = Math.min(first, i);
+                }
+            }
+        }
+        return first == batch.size() ? 0 : first; // an unknown identifier fails the whole batch, as in AWS
+    }
+
+    private List<Shard> shards(String streamArn) {
+        return streams.describeStream(r -> r.streamArn(streamArn)).streamDescription().shards();
+    }
+
+    private String iterator(String streamArn, String shardId, String type) {
+        return streams.getShardIterator(r -> r.streamArn(streamArn).shardId(shardId).shardIteratorType(type))
+                .shardIterator();
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        threads.forEach(Thread::interrupt);
+        for (Thread thread : threads) {
+            try {
+                thread.join(2_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        streams.close();
+        dynamoDb.close();
+    }
+}
