@@ -32,10 +32,13 @@ final class HttpApiServer implements AutoCloseable {
     private final ExecutorService executor;
     private final HttpRoutes routes;
     private final String stage;
+    private final WebSocketApiServer webSocket;
 
-    HttpApiServer(String host, int port, HttpRoutes routes, String stage) throws IOException {
+    HttpApiServer(String host, int port, HttpRoutes routes, String stage, WebSocketApiServer webSocket)
+            throws IOException {
         this.routes = routes;
         this.stage = stage;
+        this.webSocket = webSocket;
         this.server = HttpServer.create(new InetSocketAddress(host, port), 128);
         this.executor = Executors.newFixedThreadPool(64);
         server.setExecutor(executor);
@@ -50,6 +53,10 @@ final class HttpApiServer implements AutoCloseable {
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             String path = exchange.getRequestURI().getRawPath();
+            if (webSocket != null && path.startsWith("/" + webSocket.stage() + "/@connections/")) {
+                manageConnection(exchange, path.substring(("/" + webSocket.stage() + "/@connections/").length()));
+                return;
+            }
             String routedPath = path;
             if (!stage.equals("$default")) {
                 String prefix = "/" + stage;
@@ -82,6 +89,52 @@ final class HttpApiServer implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             LOG.warn("Could not answer {} {}: {}", exchange.getRequestMethod(), exchange.getRequestURI(), e.toString());
         }
+    }
+
+    /**
+     * The API Gateway Management API: {@code POST} sends the body to the connection, {@code GET} describes it,
+     * {@code DELETE} closes it. A connection that is gone is a 410 typed {@code GoneException}, so the AWS SDK
+     * raises the exception it raises in AWS.
+     */
+    private void manageConnection(HttpExchange exchange, String encodedId) throws IOException {
+        String id = java.net.URLDecoder.decode(encodedId.replace("+", "%2B"), StandardCharsets.UTF_8);
+        String method = exchange.getRequestMethod().toUpperCase(java.util.Locale.ROOT);
+        boolean found;
+        switch (method) {
+            case "POST":
+                byte[] data = readBody(exchange.getRequestBody());
+                if (data == null) {
+                    exchange.getResponseHeaders().add("x-amzn-ErrorType", "PayloadTooLargeException");
+                    send(exchange, 413, "{\"message\":\"Payload too large\"}");
+                    return;
+                }
+                found = webSocket.post(id, new String(data, StandardCharsets.UTF_8));
+                if (found) {
+                    exchange.sendResponseHeaders(200, -1);
+                    return;
+                }
+                break;
+            case "GET":
+                var description = webSocket.describe(id);
+                if (description.isPresent()) {
+                    send(exchange, 200, herald.http.Json.write(description.get()));
+                    return;
+                }
+                found = false;
+                break;
+            case "DELETE":
+                found = webSocket.disconnect(id);
+                if (found) {
+                    exchange.sendResponseHeaders(204, -1);
+                    return;
+                }
+                break;
+            default:
+                send(exchange, 404, "{\"message\":\"Not Found\"}");
+                return;
+        }
+        exchange.getResponseHeaders().add("x-amzn-ErrorType", "GoneException");
+        send(exchange, 410, "{\"message\":\"Gone\"}");
     }
 
     private static byte[] readBody(InputStream in) throws IOException {

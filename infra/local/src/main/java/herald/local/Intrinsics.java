@@ -113,6 +113,10 @@ final class Intrinsics {
         switch (type) {
             case "AWS::DynamoDB::Table": arn = "arn:aws:dynamodb:" + REGION + ":" + ACCOUNT + ":table/" + physical; break;
             case "AWS::S3::Bucket": arn = "arn:aws:s3:::" + physical; break;
+            case "AWS::Serverless::Function":
+            case "AWS::Lambda::Function":
+                arn = "arn:aws:lambda:" + REGION + ":" + ACCOUNT + ":function:" + physical;
+                break;
             default: arn = "arn:aws:local:" + REGION + ":" + ACCOUNT + ":" + physical; break;
         }
         switch (attribute) {

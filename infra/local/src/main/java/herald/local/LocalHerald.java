@@ -31,28 +31,39 @@ public final class LocalHerald implements AutoCloseable {
     private final HttpApiServer http;
     private final Map<String, LocalFunction> functions;
     private final StreamPoller streams;
+    private final WebSocketApiServer webSocket;
     private final URI baseUrl;
     private DynamoDbClient client;
 
     private LocalHerald(SamTemplate template, LocalDynamoDb dynamoDb, LocalS3 s3, HttpApiServer http,
-            Map<String, LocalFunction> functions, StreamPoller streams, URI baseUrl) {
+            Map<String, LocalFunction> functions, StreamPoller streams, WebSocketApiServer webSocket, URI baseUrl) {
         this.template = template;
         this.dynamoDb = dynamoDb;
         this.s3 = s3;
         this.http = http;
         this.functions = functions;
         this.streams = streams;
+        this.webSocket = webSocket;
         this.baseUrl = baseUrl;
     }
 
-    /** Starts Herald from {@code templateFile} on {@code host:httpPort} (0: any free port). */
+    /** Starts Herald from {@code templateFile} on {@code host:httpPort} (0: any free port), WebSocket on any free port. */
     public static LocalHerald start(Path templateFile, String host, int httpPort, Map<String, String> parameters)
             throws Exception {
+        return start(templateFile, host, httpPort, 0, parameters);
+    }
+
+    /** Starts Herald with its HTTP API on {@code httpPort} and its WebSocket API on {@code webSocketPort} (0: free). */
+    public static LocalHerald start(Path templateFile, String host, int httpPort, int webSocketPort,
+            Map<String, String> parameters) throws Exception {
         SamTemplate template = SamTemplate.load(templateFile, parameters);
+        // Chosen now, because functions are told the Management API's endpoint before the servers start.
+        int chosenHttpPort = httpPort == 0 ? LocalDynamoDb.freePort() : httpPort;
         LocalDynamoDb dynamoDb = LocalDynamoDb.start(0);
         LocalS3 s3 = null;
         HttpApiServer http = null;
         StreamPoller streams = null;
+        WebSocketApiServer webSocket = null;
         try {
             try (DynamoDbClient setup = dynamoDb.client()) {
                 TemplateTables.create(setup, template.tables());
@@ -62,10 +73,16 @@ public final class LocalHerald implements AutoCloseable {
             }
             Map<String, LocalFunction> functions = new LinkedHashMap<>();
             for (SamTemplate.FunctionSpec spec : template.functions()) {
-                functions.put(spec.logicalId(), LocalFunction.load(spec, environment(spec, dynamoDb, s3)));
+                functions.put(spec.logicalId(), LocalFunction.load(spec,
+                        environment(spec, dynamoDb, s3, managementEndpoint(template, host, chosenHttpPort))));
             }
-            http = new HttpApiServer(host, httpPort, new HttpRoutes(new ArrayList<>(functions.values())),
-                    template.httpStage());
+            if (template.webSocket().isPresent()) {
+                webSocket = new WebSocketApiServer(host, webSocketPort == 0 ? LocalDynamoDb.freePort() : webSocketPort,
+                        template.webSocket().get(), functions);
+                webSocket.start();
+            }
+            http = new HttpApiServer(host, chosenHttpPort, new HttpRoutes(new ArrayList<>(functions.values())),
+                    template.httpStage(), webSocket);
             streams = new StreamPoller(dynamoDb.client(), dynamoDb.streamsClient());
             for (LocalFunction function : functions.values()) {
                 for (SamTemplate.StreamSpec stream : function.spec().streams()) {
@@ -74,10 +91,13 @@ public final class LocalHerald implements AutoCloseable {
             }
             String stagePath = template.httpStage().equals("$default") ? "" : "/" + template.httpStage();
             URI baseUrl = URI.create("http://" + host + ":" + http.port() + stagePath);
-            return new LocalHerald(template, dynamoDb, s3, http, functions, streams, baseUrl);
+            return new LocalHerald(template, dynamoDb, s3, http, functions, streams, webSocket, baseUrl);
         } catch (Exception | Error e) {
             if (streams != null) {
                 streams.close();
+            }
+            if (webSocket != null) {
+                webSocket.stop(1_000);
             }
             if (http != null) {
                 http.close();
@@ -90,8 +110,14 @@ public final class LocalHerald implements AutoCloseable {
         }
     }
 
+    /** The local {@code @connections} endpoint, as the SDK's standard variable names it; null without a WebSocket API. */
+    static String managementEndpoint(SamTemplate template, String host, int httpPort) {
+        return template.webSocket().map(ws -> "http://" + host + ":" + httpPort + "/" + ws.stage()).orElse(null);
+    }
+
     /** What a function's process environment would hold in AWS: the template's variables plus Lambda's own. */
-    static Map<String, String> environment(SamTemplate.FunctionSpec spec, LocalDynamoDb dynamoDb, LocalS3 s3) {
+    static Map<String, String> environment(SamTemplate.FunctionSpec spec, LocalDynamoDb dynamoDb, LocalS3 s3,
+            String managementEndpoint) {
         Map<String, String> environment = new HashMap<>(spec.environment());
         environment.put("AWS_REGION", Intrinsics.REGION);
         environment.put("AWS_DEFAULT_REGION", Intrinsics.REGION);
@@ -102,6 +128,9 @@ public final class LocalHerald implements AutoCloseable {
         environment.put("AWS_ENDPOINT_URL_DYNAMODB", dynamoDb.endpoint().toString());
         if (s3 != null) {
             environment.put("AWS_ENDPOINT_URL_S3", s3.endpoint().toString());
+        }
+        if (managementEndpoint != null) {
+            environment.put("AWS_ENDPOINT_URL_APIGATEWAYMANAGEMENTAPI", managementEndpoint);
         }
         return environment;
     }
@@ -140,13 +169,26 @@ public final class LocalHerald implements AutoCloseable {
         if (function == null) {
             throw new IllegalArgumentException("No function " + logicalId + " in the template");
         }
-        return environment(function.spec(), dynamoDb, s3);
+        return environment(function.spec(), dynamoDb, s3,
+                managementEndpoint(template, baseUrl.getHost(), baseUrl.getPort()));
+    }
+
+    /** The WebSocket API's URL, when the template declares one. */
+    public Optional<URI> webSocketUrl() {
+        return Optional.ofNullable(webSocket).map(WebSocketApiServer::endpoint);
     }
 
     @Override
     public synchronized void close() {
         streams.close();
         http.close();
+        if (webSocket != null) {
+            try {
+                webSocket.stop(1_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         if (client != null) {
             client.close();
         }
@@ -182,10 +224,11 @@ public final class LocalHerald implements AutoCloseable {
         }
         parameters.put(API_KEY_PARAMETER, apiKey);
         int port = Integer.parseInt(Optional.ofNullable(System.getenv("HERALD_HTTP_PORT")).orElse("8080"));
+        int webSocketPort = Integer.parseInt(Optional.ofNullable(System.getenv("HERALD_WS_PORT")).orElse("8081"));
 
         LocalHerald herald;
         try {
-            herald = start(templateFile, "127.0.0.1", port, parameters);
+            herald = start(templateFile, "127.0.0.1", port, webSocketPort, parameters);
         } catch (Exception e) {
             System.err.println("Herald did not start: " + e.getMessage());
             System.exit(1);
@@ -197,6 +240,7 @@ public final class LocalHerald implements AutoCloseable {
                 "Herald is running at " + herald.baseUrl()
                         + "  (DynamoDB Local: " + herald.dynamoDbServer().endpoint() + ")",
                 "API key: " + apiKey + (generated ? "  (generated; set HERALD_API_KEY to choose one)" : ""),
+                herald.webSocketUrl().map(url -> "WebSocket API: " + url).orElse(""),
                 "",
                 "Dispatch a first event:",
                 "  curl -s -X POST " + herald.baseUrl() + "/api/events -H 'X-Api-Key: " + apiKey + "' \\",

@@ -51,7 +51,17 @@ public final class SamTemplate {
             int memoryMb, List<RouteSpec> routes, List<StreamSpec> streams) {
     }
 
+    /**
+     * An API Gateway WebSocket API ({@code AWS::ApiGatewayV2::Api}, {@code ProtocolType: WEBSOCKET}): its route
+     * selection expression, its stage, and the function behind each route key ({@code $connect}, {@code $default},
+     * a custom key), read from its {@code AWS::ApiGatewayV2::Route}s and their Lambda integrations.
+     */
+    public record WebSocketSpec(String apiId, String routeSelectionExpression, String stage,
+            Map<String, String> routeFunctions) {
+    }
+
     private final Map<String, String> parameters;
+    private WebSocketSpec webSocket;
     private final List<TableSpec> tables = new ArrayList<>();
     private final List<BucketSpec> buckets = new ArrayList<>();
     private final List<FunctionSpec> functions = new ArrayList<>();
@@ -98,6 +108,7 @@ public final class SamTemplate {
                     break;
             }
         }
+        this.webSocket = webSocket(resources, types, intrinsics);
         if (httpApis > 1) {
             throw new IllegalArgumentException("The local runtime serves one AWS::Serverless::HttpApi; the template has "
                     + httpApis);
@@ -124,6 +135,11 @@ public final class SamTemplate {
 
     public List<FunctionSpec> functions() {
         return List.copyOf(functions);
+    }
+
+    /** The template's WebSocket API, if it declares one. */
+    public java.util.Optional<WebSocketSpec> webSocket() {
+        return java.util.Optional.ofNullable(webSocket);
     }
 
     /** The HTTP API's stage: {@code $default} serves at the root, a named stage under {@code /<stage>}. */
@@ -185,6 +201,69 @@ public final class SamTemplate {
                 Integer.parseInt(String.valueOf(properties.getOrDefault("MaximumRetryAttempts", -1))),
                 Boolean.parseBoolean(String.valueOf(properties.getOrDefault("BisectBatchOnFunctionError", false))),
                 responseTypes.contains("ReportBatchItemFailures"));
+    }
+
+    private static WebSocketSpec webSocket(Map<String, Object> resources, Map<String, String> types,
+            Intrinsics intrinsics) {
+        String api = null;
+        String selection = null;
+        for (var entry : resources.entrySet()) {
+            Map<String, Object> properties = properties(entry);
+            if (types.get(entry.getKey()).equals("AWS::ApiGatewayV2::Api")
+                    && "WEBSOCKET".equals(properties.get("ProtocolType"))) {
+                if (api != null) {
+                    throw new IllegalArgumentException("The local runtime serves one WebSocket API; the template has more");
+                }
+                api = entry.getKey();
+                selection = String.valueOf(properties.getOrDefault("RouteSelectionExpression", "$request.body.action"));
+            }
+        }
+        if (api == null) {
+            return null;
+        }
+        Map<String, String> integrations = new LinkedHashMap<>();
+        Map<String, String> routes = new LinkedHashMap<>();
+        String stage = "$default";
+        for (var entry : resources.entrySet()) {
+            Map<String, Object> properties = properties(entry);
+            if (!api.equals(intrinsics.resolveString(properties.get("ApiId")))) {
+                continue;
+            }
+            switch (types.get(entry.getKey())) {
+                case "AWS::ApiGatewayV2::Integration":
+                    String uri = intrinsics.resolveString(properties.get("IntegrationUri"));
+                    int function = uri == null ? -1 : uri.indexOf(":function:");
+                    if (function < 0) {
+                        throw new IllegalArgumentException(entry.getKey() + ": the local runtime serves Lambda proxy "
+                                + "integrations, whose IntegrationUri names a function's Arn");
+                    }
+                    integrations.put(entry.getKey(), uri.substring(function + ":function:".length()).split("/")[0]);
+                    break;
+                case "AWS::ApiGatewayV2::Stage":
+                    stage = intrinsics.resolveString(properties.get("StageName"));
+                    break;
+                default:
+                    break;
+            }
+        }
+        for (var entry : resources.entrySet()) {
+            Map<String, Object> properties = properties(entry);
+            if (types.get(entry.getKey()).equals("AWS::ApiGatewayV2::Route")
+                    && api.equals(intrinsics.resolveString(properties.get("ApiId")))) {
+                String target = intrinsics.resolveString(properties.get("Target"));
+                String integration = target == null ? null : target.replaceFirst("^integrations/", "");
+                if (!integrations.containsKey(integration)) {
+                    throw new IllegalArgumentException(entry.getKey() + ": Target must be integrations/<an integration "
+                            + "of the same API>");
+                }
+                routes.put(intrinsics.resolveString(properties.get("RouteKey")), integrations.get(integration));
+            }
+        }
+        return new WebSocketSpec(api, selection, stage, Map.copyOf(routes));
+    }
+
+    private static Map<String, Object> properties(Map.Entry<String, Object> resource) {
+        return map(map(resource.getValue(), resource.getKey()).getOrDefault("Properties", Map.of()), resource.getKey());
     }
 
     @SuppressWarnings("unchecked")
