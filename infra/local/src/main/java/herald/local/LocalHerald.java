@@ -235,18 +235,18 @@ public final class LocalHerald implements AutoCloseable {
             return;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(herald::close, "herald-shutdown"));
-        List<String> lines = List.of(
+        List<String> lines = new ArrayList<>(List.of(
                 "",
                 "Herald is running at " + herald.baseUrl()
                         + "  (DynamoDB Local: " + herald.dynamoDbServer().endpoint() + ")",
                 "API key: " + apiKey + (generated ? "  (generated; set HERALD_API_KEY to choose one)" : ""),
-                herald.webSocketUrl().map(url -> "WebSocket API: " + url).orElse(""),
                 "",
                 "Dispatch a first event:",
                 "  curl -s -X POST " + herald.baseUrl() + "/api/events -H 'X-Api-Key: " + apiKey + "' \\",
                 "    -H 'Content-Type: application/json' -d '{\"topic\": \"hello.world\", \"payload\": {\"greeting\": \"hi\"}}'",
                 "",
-                "Press Ctrl+C to stop. Everything is in memory and goes with the process.");
+                "Press Ctrl+C to stop. Everything is in memory and goes with the process."));
+        herald.webSocketUrl().ifPresent(url -> lines.add(3, "WebSocket API: " + url));
         lines.forEach(System.out::println);
         Thread.currentThread().join();
     }
