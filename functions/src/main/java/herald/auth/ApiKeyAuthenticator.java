@@ -34,7 +34,12 @@ public final class ApiKeyAuthenticator {
         String key = presentedKey(request).orElseThrow(() -> new UnauthorizedException(
                 "Missing API key: send it in the X-Api-Key header, as 'Authorization: ApiKey <key>', "
                         + "or in the api_key query parameter"));
-        if (!MessageDigest.isEqual(expectedDigest, sha256(key))) {
+        return authenticateKey(key);
+    }
+
+    /** Checks a key given outside an HTTP request (a WebSocket auth message, say). */
+    public Principal authenticateKey(String key) {
+        if (key == null || !MessageDigest.isEqual(expectedDigest, sha256(key))) {
             throw new UnauthorizedException("Invalid API key");
         }
         return new Principal(ADMIN_NAME);

@@ -24,10 +24,10 @@ public final class EventService {
     }
 
     /**
-     * Dispatches an event and returns its id. With {@code store=false} nothing is written (the event is only
-     * broadcast); with {@code reuse=true} the event holding the same hash is replaced and the new id returned.
+     * Dispatches an event and returns it. With {@code store=false} nothing is written (the caller broadcasts it);
+     * with {@code reuse=true} the event holding the same hash is replaced, and the replacement returned.
      */
-    public String dispatch(DispatchRequest request, Caller caller) {
+    public Event dispatch(DispatchRequest request, Caller caller) {
         Instant now = Timestamps.truncate(clock.instant());
         String id = EventIds.newId(now.toEpochMilli());
         Event event = new Event(
@@ -48,13 +48,13 @@ public final class EventService {
                 now,
                 retention.expiresAt(request.topic(), now));
         if (!request.store()) {
-            return id;
+            return event;
         }
         if (request.reuse()) {
-            return store.replaceByHash(event).id();
+            return store.replaceByHash(event);
         }
         store.insert(event);
-        return id;
+        return event;
     }
 
     public Event get(String id) {

@@ -11,8 +11,13 @@ import herald.http.NotFoundException;
 import herald.http.RequestGuard;
 import herald.runtime.AwsClients;
 import herald.runtime.Environment;
+import herald.realtime.Broadcaster;
+import herald.realtime.EventMessages;
+import herald.realtime.Realtime;
 import java.time.Clock;
 import java.util.Map;
+import java.util.Set;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code EventsFunction}: the events API of the Ayon contract ({@code POST /api/events},
@@ -25,6 +30,7 @@ public final class EventsHandler implements RequestHandler<APIGatewayV2HTTPEvent
 
     private final EventService events;
     private final ApiKeyAuthenticator authenticator;
+    private final Broadcaster broadcaster;
 
     /** The constructor Lambda calls: settings from the process environment. */
     public EventsHandler() {
@@ -41,12 +47,20 @@ public final class EventsHandler implements RequestHandler<APIGatewayV2HTTPEvent
                         DynamoDbEventStore.fromEnvironment(environment, AwsClients.dynamoDb(environment)),
                         RetentionPolicy.fromEnvironment(environment),
                         Clock.systemUTC()),
-                new ApiKeyAuthenticator(environment.required("HERALD_API_KEY")));
+                new ApiKeyAuthenticator(environment.required("HERALD_API_KEY")),
+                environment.optional("SUBSCRIPTIONS_TABLE").isPresent()
+                        ? Realtime.broadcaster(environment, AwsClients.dynamoDb(environment)) : null);
     }
 
+    /** Without a broadcaster, fire-and-forget events and progress go nowhere (stored events still stream out). */
     public EventsHandler(EventService events, ApiKeyAuthenticator authenticator) {
+        this(events, authenticator, null);
+    }
+
+    public EventsHandler(EventService events, ApiKeyAuthenticator authenticator, Broadcaster broadcaster) {
         this.events = events;
         this.authenticator = authenticator;
+        this.broadcaster = broadcaster;
     }
 
     @Override
@@ -56,13 +70,20 @@ public final class EventsHandler implements RequestHandler<APIGatewayV2HTTPEvent
             Caller caller = Caller.of(request, authenticator.authenticate(request));
             switch (request.routeKey()) {
                 case "POST /api/events":
-                    String id = events.dispatch(DispatchRequest.from(request.jsonBody()), caller);
-                    return ApiResponses.json(200, Map.of("id", id));
+                    DispatchRequest dispatch = DispatchRequest.from(request.jsonBody());
+                    Event dispatched = events.dispatch(dispatch, caller);
+                    if (!dispatch.store()) {
+                        broadcast(dispatched, EventMessages.dispatched(dispatched, false));
+                    }
+                    return ApiResponses.json(200, Map.of("id", dispatched.id()));
                 case "GET /api/events/{id}":
                     return ApiResponses.json(200, EventJson.toJson(events.get(eventId(request))));
                 case "PATCH /api/events/{id}":
-                    String target = eventId(request);
-                    events.update(target, EventUpdate.from(request.jsonBody()), caller);
+                    EventUpdate update = EventUpdate.from(request.jsonBody());
+                    Event updated = events.update(eventId(request), update, caller);
+                    if (update.progress() != null) {
+                        broadcast(updated, EventMessages.updated(updated, update.progress()));
+                    }
                     return ApiResponses.noContent();
                 case "DELETE /api/events/{id}":
                     events.delete(eventId(request));
@@ -71,6 +92,21 @@ public final class EventsHandler implements RequestHandler<APIGatewayV2HTTPEvent
                     throw new NotFoundException("EventsFunction has no route " + request.routeKey());
             }
         });
+    }
+
+    /**
+     * Fire-and-forget events and progress are never stored, so they go to subscribers from here rather than from
+     * the stream. Best effort: a failed post does not fail the request that was already carried out.
+     */
+    private void broadcast(Event event, String message) {
+        if (broadcaster == null) {
+            return;
+        }
+        try {
+            broadcaster.send(event.topic(), event.project(), message, Set.of());
+        } catch (RuntimeException e) {
+            LoggerFactory.getLogger(EventsHandler.class).warn("Broadcasting event {} failed", event.id(), e);
+        }
     }
 
     private static String eventId(ApiRequest request) {

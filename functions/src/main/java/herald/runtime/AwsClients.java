@@ -35,6 +35,26 @@ public final class AwsClients {
         return builder.build();
     }
 
+    /**
+     * The API Gateway Management API client that posts to WebSocket connections: its endpoint is the SDK's standard
+     * {@code AWS_ENDPOINT_URL_APIGATEWAYMANAGEMENTAPI} when set (locally), else {@code WEBSOCKET_ENDPOINT}, which
+     * template.yaml builds from the API's id and stage.
+     */
+    public static software.amazon.awssdk.services.apigatewaymanagementapi.ApiGatewayManagementApiClient connections(
+            Environment environment) {
+        String endpoint = environment.optional("AWS_ENDPOINT_URL_APIGATEWAYMANAGEMENTAPI")
+                .orElseGet(() -> environment.required("WEBSOCKET_ENDPOINT"));
+        return software.amazon.awssdk.services.apigatewaymanagementapi.ApiGatewayManagementApiClient.builder()
+                .httpClient(UrlConnectionHttpClient.builder()
+                        .connectionTimeout(Duration.ofSeconds(2))
+                        .socketTimeout(Duration.ofSeconds(5))
+                        .build())
+                .endpointOverride(URI.create(endpoint))
+                .region(region(environment))
+                .credentialsProvider(credentials(environment))
+                .build();
+    }
+
     static Region region(Environment environment) {
         return Region.of(environment.optional("AWS_REGION").orElse("us-east-1"));
     }

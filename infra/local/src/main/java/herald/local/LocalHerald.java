@@ -22,6 +22,14 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  */
 public final class LocalHerald implements AutoCloseable {
 
+    static {
+        // Lambda runs each function in a JVM of its own; here every function shares one, so the JDK's limit of
+        // 5 kept-alive connections per host (URL-connection SDK clients) would throttle them all together.
+        if (System.getProperty("http.maxConnections") == null) {
+            System.setProperty("http.maxConnections", "64");
+        }
+    }
+
     /** The template parameter that {@code HERALD_API_KEY} sets. */
     public static final String API_KEY_PARAMETER = "AdminApiKey";
 

@@ -3,6 +3,7 @@ package herald.local;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,7 +12,10 @@ import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.ExpiredIteratorException;
+import software.amazon.awssdk.services.dynamodb.model.GetRecordsResponse;
 import software.amazon.awssdk.services.dynamodb.model.Record;
+import software.amazon.awssdk.services.dynamodb.model.TrimmedDataAccessException;
 import software.amazon.awssdk.services.dynamodb.model.Shard;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 
@@ -22,7 +26,9 @@ import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
  * the batch is sent again from the first failed record; when it throws, the whole batch is sent again, or split in
  * two with {@code BisectBatchOnFunctionError}; after {@code MaximumRetryAttempts} the records are dropped and logged
  * (where AWS would send them to the on-failure destination). A shard is read only after its parent is finished, so
- * each item's changes arrive in order.
+ * each item's changes arrive in order. The runtime creates its tables empty when it starts, so {@code LATEST} and
+ * {@code TRIM_HORIZON} start at the same place here; a shard iterator that DynamoDB Local no longer accepts (trimmed
+ * or expired) is replaced by one positioned after the last record delivered.
  *
  * <p>Runs one daemon thread per mapping; {@link #close} stops them and closes the clients it was given.
  */
@@ -41,7 +47,7 @@ final class StreamPoller implements AutoCloseable {
         this.streams = streams;
     }
 
-    /** Starts polling for one mapping; LATEST starts from the records written from now on. */
+    /** Starts polling for one mapping. */
     void start(LocalFunction function, SamTemplate.StreamSpec spec) {
         String streamArn = dynamoDb.describeTable(r -> r.tableName(spec.tableName())).table().latestStreamArn();
         if (streamArn == null) {
@@ -49,10 +55,9 @@ final class StreamPoller implements AutoCloseable {
                     + ", which has no StreamSpecification");
         }
         Map<String, String> iterators = new LinkedHashMap<>();
-        boolean latest = "LATEST".equals(spec.startingPosition());
         for (Shard shard : shards(streamArn)) {
-            if (shard.sequenceNumberRange().endingSequenceNumber() == null || !latest) {
-                iterators.put(shard.shardId(), iterator(streamArn, shard.shardId(), latest ? "LATEST" : "TRIM_HORIZON"));
+            if (shard.parentShardId() == null) {
+                iterators.put(shard.shardId(), iterator(streamArn, shard.shardId(), "TRIM_HORIZON", null));
             }
         }
         Thread thread = new Thread(() -> poll(function, spec, streamArn, iterators),
@@ -64,14 +69,25 @@ final class StreamPoller implements AutoCloseable {
 
     private void poll(LocalFunction function, SamTemplate.StreamSpec spec, String streamArn, Map<String, String> open) {
         Set<String> finished = new HashSet<>();
+        Map<String, String> lastDelivered = new HashMap<>();
         while (running) {
             try {
                 boolean busy = false;
                 for (var entry : new ArrayList<>(open.entrySet())) {
-                    var response = streams.getRecords(r -> r.shardIterator(entry.getValue()).limit(spec.batchSize()));
+                    GetRecordsResponse response;
+                    try {
+                        response = streams.getRecords(r -> r.shardIterator(entry.getValue()).limit(spec.batchSize()));
+                    } catch (TrimmedDataAccessException | ExpiredIteratorException stale) {
+                        String after = lastDelivered.get(entry.getKey());
+                        open.put(entry.getKey(), iterator(streamArn, entry.getKey(),
+                                after == null ? "TRIM_HORIZON" : "AFTER_SEQUENCE_NUMBER", after));
+                        continue;
+                    }
                     if (!response.records().isEmpty()) {
                         busy = true;
                         deliver(function, spec, streamArn, response.records());
+                        lastDelivered.put(entry.getKey(),
+                                response.records().get(response.records().size() - 1).dynamodb().sequenceNumber());
                     }
                     if (response.nextShardIterator() == null) {
                         open.remove(entry.getKey());
@@ -85,7 +101,7 @@ final class StreamPoller implements AutoCloseable {
                     boolean parentDone = shard.parentShardId() == null || finished.contains(shard.parentShardId())
                             || !open.containsKey(shard.parentShardId());
                     if (!open.containsKey(id) && !finished.contains(id) && parentDone) {
-                        open.put(id, iterator(streamArn, id, "TRIM_HORIZON"));
+                        open.put(id, iterator(streamArn, id, "TRIM_HORIZON", null));
                     }
                 }
                 if (!busy) {
@@ -96,7 +112,14 @@ final class StreamPoller implements AutoCloseable {
                 return;
             } catch (RuntimeException e) {
                 if (running) {
-                    LOG.warn("Polling the stream of {} for {} failed; trying again", spec.tableName(), function.name(), e);
+                    LOG.warn("Polling the stream of {} for {} failed ({}); trying again", spec.tableName(),
+                            function.name(), e.toString());
+                    try {
+                        Thread.sleep(1_000);
+                    } catch (InterruptedException interrupted) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
                 }
             }
         }
@@ -159,9 +182,9 @@ final class StreamPoller implements AutoCloseable {
         return streams.describeStream(r -> r.streamArn(streamArn)).streamDescription().shards();
     }
 
-    private String iterator(String streamArn, String shardId, String type) {
-        return streams.getShardIterator(r -> r.streamArn(streamArn).shardId(shardId).shardIteratorType(type))
-                .shardIterator();
+    private String iterator(String streamArn, String shardId, String type, String sequenceNumber) {
+        return streams.getShardIterator(r -> r.streamArn(streamArn).shardId(shardId).shardIteratorType(type)
+                .sequenceNumber(sequenceNumber)).shardIterator();
     }
 
     @Override

@@ -82,7 +82,7 @@ class EnrollServiceIT {
     }
 
     private String dispatch(String topic) {
-        return events.dispatch(DispatchRequest.from(JsonBody.parse("{\"topic\":\"" + topic + "\"}")), caller(null));
+        return events.dispatch(DispatchRequest.from(JsonBody.parse("{\"topic\":\"" + topic + "\"}")), caller(null)).id();
     }
 
     private Job enroll(String sender, String extra) {

@@ -72,7 +72,7 @@ class DynamoDbEventStoreIT {
         String hash = "retained-" + UUID.randomUUID();
         String id = service.dispatch(new DispatchRequest("store.test", null, hash, null, null, null,
                 Json.MAPPER.createObjectNode(), Json.MAPPER.createObjectNode(), true, true, false),
-                new Caller(new herald.auth.Principal("admin"), null, "api"));
+                new Caller(new herald.auth.Principal("admin"), null, "api")).id();
         assertThat(service.get(id).expiresAt()).isEqualTo(now.getEpochSecond() + 86_400);
 
         Instant later = now.plusSeconds(3_600);

@@ -1,0 +1,100 @@
+package herald.realtime;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.apigatewaymanagementapi.ApiGatewayManagementApiClient;
+import software.amazon.awssdk.services.apigatewaymanagementapi.model.GoneException;
+import software.amazon.awssdk.services.apigatewaymanagementapi.model.LimitExceededException;
+
+/**
+ * Sends a message to every connection subscribed to its topic, through the API Gateway Management API, at most
+ * {@link #CONCURRENCY} posts at a time (every post draws on the account's API Gateway request budget). A connection
+ * that is gone is forgotten; one whose buffer is full (429) is retried alone with backoff; other failures are
+ * collected so the caller can retry the message for those connections only.
+ *
+ * <p>Thread-safe.
+ */
+public final class Broadcaster {
+
+    /** API Gateway refuses a WebSocket message over 128 KB. */
+    public static final int MAX_MESSAGE_BYTES = 128 * 1024;
+    static final int CONCURRENCY = 16;
+    private static final Logger LOG = LoggerFactory.getLogger(Broadcaster.class);
+    private static final ExecutorService POSTS = Executors.newFixedThreadPool(CONCURRENCY, runnable -> {
+        Thread thread = new Thread(runnable, "herald-broadcast");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    /** Where a message went: delivered to, and failed for (to retry). */
+    public record Outcome(Set<String> delivered, Set<String> failed) {
+    }
+
+    private final ConnectionRegistry registry;
+    private final ApiGatewayManagementApiClient connections;
+
+    public Broadcaster(ConnectionRegistry registry, ApiGatewayManagementApiClient connections) {
+        this.registry = registry;
+        this.connections = connections;
+    }
+
+    /** Sends {@code message} to the subscribers of {@code topic}, except those in {@code alreadyDelivered}. */
+    public Outcome send(String topic, String project, String message, Set<String> alreadyDelivered) {
+        if (message.getBytes(StandardCharsets.UTF_8).length > MAX_MESSAGE_BYTES) {
+            LOG.warn("A message of topic {} is over 128 KB and was not sent; keep summaries small", topic);
+            return new Outcome(Set.of(), Set.of());
+        }
+        SdkBytes data = SdkBytes.fromUtf8String(message);
+        Set<String> delivered = ConcurrentHashMap.newKeySet();
+        Set<String> failed = ConcurrentHashMap.newKeySet();
+        List<CompletableFuture<Void>> posts = new ArrayList<>();
+        for (ConnectionRegistry.Subscriber subscriber : registry.subscribers(topic, project)) {
+            String id = subscriber.connectionId();
+            if (alreadyDelivered.contains(id)) {
+                continue;
+            }
+            posts.add(CompletableFuture.runAsync(() -> {
+                if (post(id, data)) {
+                    delivered.add(id);
+                } else {
+                    failed.add(id);
+                }
+            }, POSTS));
+        }
+        CompletableFuture.allOf(posts.toArray(CompletableFuture[]::new)).join();
+        return new Outcome(Set.copyOf(delivered), Set.copyOf(failed));
+    }
+
+    /** Posts to one connection; true when delivered, or when the connection is gone (nothing left to do). */
+    private boolean post(String connectionId, SdkBytes data) {
+        for (int attempt = 0; attempt < 5; attempt++) {
+            try {
+                connections.postToConnection(r -> r.connectionId(connectionId).data(data));
+                return true;
+            } catch (GoneException gone) {
+                registry.close(connectionId);
+                return true;
+            } catch (LimitExceededException full) {
+                try {
+                    Thread.sleep(20L << attempt);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("Posting to connection {} failed: {}", connectionId, e.toString());
+                return false;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,136 @@
+package herald.realtime;
+
+import herald.auth.Principal;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * The open WebSocket connections and what each subscribed to. A connection is an item of the connections table;
+ * its subscriptions are items of the subscriptions table, one per (bucket, connection), so that the subscribers
+ * of a topic are three {@code Query}s, never a read of every connection. Every item carries a TTL a little past API
+ * Gateway's 2-hour connection limit, and reads skip expired items, since {@code $disconnect} is not guaranteed.
+ *
+ * <p>Thread-safe.
+ */
+public final class ConnectionRegistry {
+
+    /** API Gateway closes a connection after 2 hours; items outlive it by 10 minutes. */
+    static final long LIFETIME_SECONDS = 2 * 3600 + 600;
+
+    /** A subscriber: the connection, and the project it set (null: every project). */
+    public record Subscriber(String connectionId, String project) {
+    }
+
+    private final DynamoDbClient dynamoDb;
+    private final String connectionsTable;
+    private final String subscriptionsTable;
+    private final Clock clock;
+
+    public ConnectionRegistry(DynamoDbClient dynamoDb, String connectionsTable, String subscriptionsTable, Clock clock) {
+        this.dynamoDb = dynamoDb;
+        this.connectionsTable = connectionsTable;
+        this.subscriptionsTable = subscriptionsTable;
+        this.clock = clock;
+    }
+
+    /** Records a new connection; a null principal is a connection that has not authenticated yet. */
+    public void open(String connectionId, Principal principal) {
+        Map<String, AttributeValue> item = new HashMap<>();
+        item.put("connectionId", s(connectionId));
+        item.put("expiresAt", n(clock.instant().getEpochSecond() + LIFETIME_SECONDS));
+        if (principal != null) {
+            item.put("principal", s(principal.name()));
+        }
+        dynamoDb.putItem(r -> r.tableName(connectionsTable).item(item));
+    }
+
+    /** Authenticates a connection and replaces its subscriptions and project, as a re-sent auth message does. */
+    public void subscribe(String connectionId, Principal principal, Subscriptions subscriptions, String project) {
+        long expiresAt = clock.instant().getEpochSecond() + LIFETIME_SECONDS;
+        removeSubscriptions(connectionId);
+        Map<String, List<String>> byBucket = new LinkedHashMap<>();
+        subscriptions.entries().forEach(e -> byBucket.computeIfAbsent(Subscriptions.bucket(e), b -> new ArrayList<>()).add(e));
+        byBucket.forEach((bucket, entries) -> {
+            Map<String, AttributeValue> item = new HashMap<>();
+            item.put("bucket", s(bucket));
+            item.put("connectionId", s(connectionId));
+            item.put("subscriptions", AttributeValue.fromL(entries.stream().map(ConnectionRegistry::s).toList()));
+            item.put("expiresAt", n(expiresAt));
+            if (project != null) {
+                item.put("project", s(project));
+            }
+            dynamoDb.putItem(r -> r.tableName(subscriptionsTable).item(item));
+        });
+        Map<String, AttributeValue> connection = new HashMap<>();
+        connection.put("connectionId", s(connectionId));
+        connection.put("principal", s(principal.name()));
+        connection.put("expiresAt", n(expiresAt));
+        if (!byBucket.isEmpty()) {
+            connection.put("buckets", AttributeValue.fromSs(new ArrayList<>(byBucket.keySet())));
+        }
+        dynamoDb.putItem(r -> r.tableName(connectionsTable).item(connection));
+    }
+
+    /** Forgets a connection and its subscriptions: on {@code $disconnect}, or when a post finds it gone. */
+    public void close(String connectionId) {
+        removeSubscriptions(connectionId);
+        dynamoDb.deleteItem(r -> r.tableName(connectionsTable).key(Map.of("connectionId", s(connectionId))));
+    }
+
+    /** The live connections subscribed to {@code topic} that accept an event of {@code project}. */
+    public List<Subscriber> subscribers(String topic, String project) {
+        long now = clock.instant().getEpochSecond();
+        Map<String, Subscriber> found = new LinkedHashMap<>();
+        for (String bucket : new LinkedHashSet<>(Subscriptions.bucketsFor(topic))) {
+            Map<String, AttributeValue> start = null;
+            do {
+                Map<String, AttributeValue> from = start;
+                var page = dynamoDb.query(r -> r.tableName(subscriptionsTable)
+                        .keyConditionExpression("#b = :b")
+                        .expressionAttributeNames(Map.of("#b", "bucket"))
+                        .expressionAttributeValues(Map.of(":b", s(bucket)))
+                        .exclusiveStartKey(from));
+                for (var item : page.items()) {
+                    if (Long.parseLong(item.get("expiresAt").n()) <= now) {
+                        continue;
+                    }
+                    String subscribedProject = item.containsKey("project") ? item.get("project").s() : null;
+                    boolean projectAccepts = project == null || subscribedProject == null || subscribedProject.equals(project);
+                    List<String> entries = item.get("subscriptions").l().stream().map(AttributeValue::s).toList();
+                    if (projectAccepts && Subscriptions.of(entries).matches(topic)) {
+                        String id = item.get("connectionId").s();
+                        found.put(id, new Subscriber(id, subscribedProject));
+                    }
+                }
+                start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+            } while (start != null);
+        }
+        return new ArrayList<>(found.values());
+    }
+
+    private void removeSubscriptions(String connectionId) {
+        var item = dynamoDb.getItem(r -> r.tableName(connectionsTable)
+                .key(Map.of("connectionId", s(connectionId))).consistentRead(true)).item();
+        Set<String> buckets = item != null && item.containsKey("buckets") ? Set.copyOf(item.get("buckets").ss()) : Set.of();
+        for (String bucket : buckets) {
+            dynamoDb.deleteItem(r -> r.tableName(subscriptionsTable)
+                    .key(Map.of("bucket", s(bucket), "connectionId", s(connectionId))));
+        }
+    }
+
+    private static AttributeValue s(String value) {
+        return AttributeValue.fromS(value);
+    }
+
+    private static AttributeValue n(long value) {
+        return AttributeValue.fromN(Long.toString(value));
+    }
+}

@@ -1,0 +1,121 @@
+package herald.realtime;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketResponse;
+import com.fasterxml.jackson.databind.JsonNode;
+import herald.auth.ApiKeyAuthenticator;
+import herald.auth.Principal;
+import herald.http.HeraldException;
+import herald.http.Json;
+import herald.runtime.AwsClients;
+import herald.runtime.Environment;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code RealtimeFunction}: the WebSocket API's routes. {@code $connect} accepts a connection with a valid key (the
+ * {@code token} query parameter, {@code X-Api-Key} or {@code Authorization: ApiKey}), or with none, as Ayon's web
+ * client connects, and refuses a wrong one (401). Ayon's {@code {"topic": "auth", "token", "subscribe",
+ * "project"}} message authenticates and (re)sets the subscriptions; as in Ayon, nothing is answered. A connection
+ * that has not authenticated through the message receives nothing. {@code $disconnect} forgets the connection.
+ *
+ * <p>Thread-safe.
+ */
+public final class WebSocketHandler implements RequestHandler<APIGatewayV2WebSocketEvent, APIGatewayV2WebSocketResponse> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(WebSocketHandler.class);
+
+    private final ConnectionRegistry registry;
+    private final ApiKeyAuthenticator authenticator;
+
+    public WebSocketHandler() {
+        this(System.getenv());
+    }
+
+    public WebSocketHandler(Map<String, String> environment) {
+        this(new Environment(environment));
+    }
+
+    private WebSocketHandler(Environment environment) {
+        this(Realtime.registry(environment, AwsClients.dynamoDb(environment)),
+                new ApiKeyAuthenticator(environment.required("HERALD_API_KEY")));
+    }
+
+    public WebSocketHandler(ConnectionRegistry registry, ApiKeyAuthenticator authenticator) {
+        this.registry = registry;
+        this.authenticator = authenticator;
+    }
+
+    @Override
+    public APIGatewayV2WebSocketResponse handleRequest(APIGatewayV2WebSocketEvent event, Context context) {
+        String connectionId = event.getRequestContext().getConnectionId();
+        switch (event.getRequestContext().getRouteKey()) {
+            case "$connect":
+                String key = presentedKey(event);
+                Principal principal = null;
+                if (key != null) {
+                    try {
+                        principal = authenticator.authenticateKey(key);
+                    } catch (HeraldException e) {
+                        return response(401);
+                    }
+                }
+                registry.open(connectionId, principal);
+                return response(200);
+            case "$disconnect":
+                registry.close(connectionId);
+                return response(200);
+            case "auth":
+                authenticate(connectionId, event.getBody());
+                return response(200);
+            default:
+                return response(200);
+        }
+    }
+
+    private void authenticate(String connectionId, String body) {
+        try {
+            JsonNode message = Json.MAPPER.readTree(body);
+            Principal principal = authenticator.authenticateKey(message.path("token").asText(null));
+            List<String> subscribe = new ArrayList<>();
+            message.path("subscribe").forEach(topic -> subscribe.add(topic.asText()));
+            String project = message.hasNonNull("project") ? message.get("project").asText() : null;
+            registry.subscribe(connectionId, principal, Subscriptions.of(subscribe), project);
+        } catch (HeraldException | java.io.IOException e) {
+            LOG.info("Ignored an auth message on {}: {}", connectionId, e.getMessage());
+        }
+    }
+
+    private static String presentedKey(APIGatewayV2WebSocketEvent event) {
+        Map<String, String> query = event.getQueryStringParameters();
+        if (query != null && query.get("token") != null && !query.get("token").isBlank()) {
+            return query.get("token");
+        }
+        Map<String, String> headers = event.getHeaders();
+        if (headers == null) {
+            return null;
+        }
+        for (var header : headers.entrySet()) {
+            String name = header.getKey().toLowerCase(Locale.ROOT);
+            if (name.equals("x-api-key")) {
+                return header.getValue();
+            }
+            if (name.equals("authorization") && header.getValue().toLowerCase(Locale.ROOT).startsWith("apikey ")) {
+                return header.getValue().substring("apikey ".length()).trim();
+            }
+        }
+        return null;
+    }
+
+    private static APIGatewayV2WebSocketResponse response(int status) {
+        APIGatewayV2WebSocketResponse response = new APIGatewayV2WebSocketResponse();
+        response.setStatusCode(status);
+        return response;
+    }
+}
