@@ -37,6 +37,15 @@ public final class ApiKeyAuthenticator {
         return authenticateKey(key);
     }
 
+    /** The caller, if the request carries a valid key; nothing otherwise (the handler then answers 401 itself). */
+    public Optional<Principal> tryAuthenticate(ApiRequest request) {
+        Optional<String> key = presentedKey(request);
+        if (key.isEmpty() || !MessageDigest.isEqual(expectedDigest, sha256(key.get()))) {
+            return Optional.empty();
+        }
+        return Optional.of(new Principal(ADMIN_NAME));
+    }
+
     /** Checks a key given outside an HTTP request (a WebSocket auth message, say). */
     public Principal authenticateKey(String key) {
         if (key == null || !MessageDigest.isEqual(expectedDigest, sha256(key))) {

@@ -13,6 +13,8 @@ import herald.http.ApiResponses;
 import herald.http.NotFoundException;
 import herald.http.RequestGuard;
 import herald.runtime.AwsClients;
+import herald.scripting.ScriptHooks;
+import herald.scripting.Scripting;
 import herald.runtime.Environment;
 import java.time.Duration;
 import java.util.Map;
@@ -28,6 +30,7 @@ public final class EnrollHandler implements RequestHandler<APIGatewayV2HTTPEvent
 
     private final EnrollService enroll;
     private final ApiKeyAuthenticator authenticator;
+    private final ScriptHooks scripts;
 
     public EnrollHandler() {
         this(System.getenv());
@@ -39,12 +42,18 @@ public final class EnrollHandler implements RequestHandler<APIGatewayV2HTTPEvent
 
     private EnrollHandler(Environment environment) {
         this(service(environment, AwsClients.dynamoDb(environment)),
-                new ApiKeyAuthenticator(environment.required("HERALD_API_KEY")));
+                new ApiKeyAuthenticator(environment.required("HERALD_API_KEY")),
+                Scripting.hooks(environment, AwsClients.dynamoDb(environment)));
     }
 
     public EnrollHandler(EnrollService enroll, ApiKeyAuthenticator authenticator) {
+        this(enroll, authenticator, ScriptHooks.NONE);
+    }
+
+    public EnrollHandler(EnrollService enroll, ApiKeyAuthenticator authenticator, ScriptHooks scripts) {
         this.enroll = enroll;
         this.authenticator = authenticator;
+        this.scripts = scripts;
     }
 
     /** The service as the function's environment configures it, on the given client. */
@@ -60,6 +69,10 @@ public final class EnrollHandler implements RequestHandler<APIGatewayV2HTTPEvent
 
     @Override
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
+        return scripts.around(event, this::handle);
+    }
+
+    private APIGatewayV2HTTPResponse handle(APIGatewayV2HTTPEvent event) {
         ApiRequest request = ApiRequest.of(event);
         return RequestGuard.respond(request, () -> {
             Caller caller = Caller.of(request, authenticator.authenticate(request));

@@ -10,6 +10,8 @@ import herald.http.ApiResponses;
 import herald.http.NotFoundException;
 import herald.http.RequestGuard;
 import herald.runtime.AwsClients;
+import herald.scripting.ScriptHooks;
+import herald.scripting.Scripting;
 import herald.runtime.Environment;
 import herald.realtime.Broadcaster;
 import herald.realtime.EventMessages;
@@ -31,6 +33,7 @@ public final class EventsHandler implements RequestHandler<APIGatewayV2HTTPEvent
     private final EventService events;
     private final ApiKeyAuthenticator authenticator;
     private final Broadcaster broadcaster;
+    private final ScriptHooks scripts;
 
     /** The constructor Lambda calls: settings from the process environment. */
     public EventsHandler() {
@@ -49,7 +52,8 @@ public final class EventsHandler implements RequestHandler<APIGatewayV2HTTPEvent
                         Clock.systemUTC()),
                 new ApiKeyAuthenticator(environment.required("HERALD_API_KEY")),
                 environment.optional("SUBSCRIPTIONS_TABLE").isPresent()
-                        ? Realtime.broadcaster(environment, AwsClients.dynamoDb(environment)) : null);
+                        ? Realtime.broadcaster(environment, AwsClients.dynamoDb(environment)) : null,
+                Scripting.hooks(environment, AwsClients.dynamoDb(environment)));
     }
 
     /** Without a broadcaster, fire-and-forget events and progress go nowhere (stored events still stream out). */
@@ -58,13 +62,23 @@ public final class EventsHandler implements RequestHandler<APIGatewayV2HTTPEvent
     }
 
     public EventsHandler(EventService events, ApiKeyAuthenticator authenticator, Broadcaster broadcaster) {
+        this(events, authenticator, broadcaster, ScriptHooks.NONE);
+    }
+
+    public EventsHandler(EventService events, ApiKeyAuthenticator authenticator, Broadcaster broadcaster,
+            ScriptHooks scripts) {
         this.events = events;
         this.authenticator = authenticator;
         this.broadcaster = broadcaster;
+        this.scripts = scripts;
     }
 
     @Override
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
+        return scripts.around(event, this::handle);
+    }
+
+    private APIGatewayV2HTTPResponse handle(APIGatewayV2HTTPEvent event) {
         ApiRequest request = ApiRequest.of(event);
         return RequestGuard.respond(request, () -> {
             Caller caller = Caller.of(request, authenticator.authenticate(request));

@@ -33,6 +33,44 @@ public final class ApiRequest {
         return context == null || context.getHttp() == null ? "" : context.getHttp().getMethod();
     }
 
+    /** The method the call is carried out as, after DreamFactory-style tunnelling on POST ({@link MethodOverride}). */
+    public String effectiveMethod() {
+        return MethodOverride.effectiveMethod(this);
+    }
+
+    /** The path template of the route, {@code "/api/events/{id}"}, or {@code ""} for {@code $default}. */
+    public String routePath() {
+        String key = routeKey();
+        int space = key.indexOf(' ');
+        return space < 0 ? "" : key.substring(space + 1);
+    }
+
+    /** Headers by lower-case name (never null). */
+    public Map<String, String> headers() {
+        Map<String, String> headers = event.getHeaders();
+        if (headers == null) {
+            return Map.of();
+        }
+        Map<String, String> lower = new java.util.TreeMap<>();
+        headers.forEach((name, value) -> lower.put(name.toLowerCase(Locale.ROOT), value));
+        return lower;
+    }
+
+    /** Query parameters (never null). */
+    public Map<String, String> queryParameters() {
+        return event.getQueryStringParameters() == null ? Map.of() : event.getQueryStringParameters();
+    }
+
+    /** Path parameters (never null). */
+    public Map<String, String> pathParameters() {
+        return event.getPathParameters() == null ? Map.of() : event.getPathParameters();
+    }
+
+    /** The API Gateway event this request was read from. */
+    public APIGatewayV2HTTPEvent event() {
+        return event;
+    }
+
     public String path() {
         return event.getRawPath() == null ? "/" : event.getRawPath();
     }
@@ -84,6 +122,22 @@ public final class ApiRequest {
             }
         }
         return body;
+    }
+
+    /** The body's bytes exactly as the caller sent them (what a signature is computed over). */
+    public byte[] bodyBytes() {
+        String body = event.getBody();
+        if (body == null) {
+            return new byte[0];
+        }
+        if (event.getIsBase64Encoded()) {
+            try {
+                return Base64.getDecoder().decode(body);
+            } catch (IllegalArgumentException e) {
+                throw new InvalidRequestException("The request body is marked base64 but is not valid base64");
+            }
+        }
+        return body.getBytes(StandardCharsets.UTF_8);
     }
 
     public JsonBody jsonBody() {

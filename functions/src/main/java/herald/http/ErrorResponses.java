@@ -17,7 +17,9 @@ public final class ErrorResponses {
     }
 
     public static int statusOf(HeraldException e) {
-        if (e instanceof InvalidRequestException) {
+        if (e instanceof StatusException) {
+            return ((StatusException) e).status();
+        } else if (e instanceof InvalidRequestException) {
             return 400;
         } else if (e instanceof UnauthorizedException) {
             return 401;

@@ -39,6 +39,18 @@ public final class JsonBody {
         return new JsonBody((ObjectNode) node);
     }
 
+    /** A body already parsed, e.g. one record of a {@code {"resource": [...]}} list. */
+    public static JsonBody of(ObjectNode object) {
+        return new JsonBody(object);
+    }
+
+    /** The field names as sent. */
+    public java.util.Set<String> fieldNames() {
+        java.util.Set<String> names = new java.util.LinkedHashSet<>();
+        object.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+
     public Optional<String> string(String field) {
         return value(field).map(v -> {
             if (!v.isTextual()) {

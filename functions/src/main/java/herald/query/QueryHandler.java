@@ -19,6 +19,8 @@ import herald.http.JsonBody;
 import herald.http.NotFoundException;
 import herald.http.RequestGuard;
 import herald.runtime.AwsClients;
+import herald.scripting.ScriptHooks;
+import herald.scripting.Scripting;
 import herald.runtime.Environment;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -40,6 +42,7 @@ public final class QueryHandler implements RequestHandler<APIGatewayV2HTTPEvent,
     private final QueryStore store;
     private final EventsGraphql graphql;
     private final ApiKeyAuthenticator authenticator;
+    private final ScriptHooks scripts;
 
     public QueryHandler() {
         this(System.getenv());
@@ -51,13 +54,19 @@ public final class QueryHandler implements RequestHandler<APIGatewayV2HTTPEvent,
 
     private QueryHandler(Environment environment) {
         this(store(environment, AwsClients.dynamoDb(environment)),
-                new ApiKeyAuthenticator(environment.required("HERALD_API_KEY")));
+                new ApiKeyAuthenticator(environment.required("HERALD_API_KEY")),
+                Scripting.hooks(environment, AwsClients.dynamoDb(environment)));
     }
 
     public QueryHandler(QueryStore store, ApiKeyAuthenticator authenticator) {
+        this(store, authenticator, ScriptHooks.NONE);
+    }
+
+    public QueryHandler(QueryStore store, ApiKeyAuthenticator authenticator, ScriptHooks scripts) {
         this.store = store;
         this.graphql = new EventsGraphql(store);
         this.authenticator = authenticator;
+        this.scripts = scripts;
     }
 
     /** The query store on the tables a function's environment names. */
@@ -68,6 +77,10 @@ public final class QueryHandler implements RequestHandler<APIGatewayV2HTTPEvent,
 
     @Override
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
+        return scripts.around(event, this::handle);
+    }
+
+    private APIGatewayV2HTTPResponse handle(APIGatewayV2HTTPEvent event) {
         ApiRequest request = ApiRequest.of(event);
         return RequestGuard.respond(request, () -> {
             Principal caller = authenticator.authenticate(request);

@@ -9,14 +9,12 @@ import herald.events.EventItems;
 import herald.runtime.AwsClients;
 import herald.runtime.Environment;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * {@code FanoutFunction}: the events table's stream to WebSocket clients. An inserted event goes out as a dispatch
@@ -61,7 +59,7 @@ public final class FanoutHandler implements RequestHandler<DynamodbEvent, Stream
                 continue;
             }
             try {
-                Event changed = EventItems.fromItem(sdk(image));
+                Event changed = EventItems.fromItem(herald.events.StreamImages.toItem(image));
                 String message = "INSERT".equals(record.getEventName())
                         ? EventMessages.dispatched(changed, true) : EventMessages.updated(changed, null);
                 Set<String> already = deliveredByRecord.getOrDefault(record.getEventID(), Set.of());
@@ -81,19 +79,5 @@ public final class FanoutHandler implements RequestHandler<DynamodbEvent, Stream
             }
         }
         return new StreamsEventResponse(failures);
-    }
-
-    /** Stream images hold what EventItems wrote: strings and numbers. */
-    private static Map<String, AttributeValue> sdk(
-            Map<String, com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue> image) {
-        Map<String, AttributeValue> item = new HashMap<>();
-        image.forEach((name, value) -> {
-            if (value.getS() != null) {
-                item.put(name, AttributeValue.fromS(value.getS()));
-            } else if (value.getN() != null) {
-                item.put(name, AttributeValue.fromN(value.getN()));
-            }
-        });
-        return item;
     }
 }

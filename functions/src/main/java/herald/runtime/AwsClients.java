@@ -35,6 +35,20 @@ public final class AwsClients {
         return builder.build();
     }
 
+    /** The S3 client scripts are read with; path-style when an endpoint is set (the local S3 server needs it). */
+    public static software.amazon.awssdk.services.s3.S3Client s3(Environment environment) {
+        var builder = software.amazon.awssdk.services.s3.S3Client.builder()
+                .httpClient(UrlConnectionHttpClient.builder()
+                        .connectionTimeout(Duration.ofSeconds(2))
+                        .socketTimeout(Duration.ofSeconds(5))
+                        .build())
+                .region(region(environment))
+                .credentialsProvider(credentials(environment));
+        environment.optional("AWS_ENDPOINT_URL_S3").map(URI::create).ifPresent(endpoint -> builder
+                .endpointOverride(endpoint).forcePathStyle(true));
+        return builder.build();
+    }
+
     /**
      * The API Gateway Management API client that posts to WebSocket connections: its endpoint is the SDK's standard
      * {@code AWS_ENDPOINT_URL_APIGATEWAYMANAGEMENTAPI} when set (locally), else {@code WEBSOCKET_ENDPOINT}, which

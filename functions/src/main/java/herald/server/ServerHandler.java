@@ -10,6 +10,8 @@ import herald.http.ApiRequest;
 import herald.http.ApiResponses;
 import herald.http.NotFoundException;
 import herald.http.RequestGuard;
+import herald.scripting.ScriptHooks;
+import herald.scripting.Scripting;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -28,21 +30,37 @@ public final class ServerHandler implements RequestHandler<APIGatewayV2HTTPEvent
     public static final String AYON_API_VERSION = "1.16.0";
 
     private final ApiKeyAuthenticator authenticator;
+    private final ScriptHooks scripts;
 
     public ServerHandler() {
         this(System.getenv());
     }
 
     public ServerHandler(Map<String, String> environment) {
-        this(new ApiKeyAuthenticator(new herald.runtime.Environment(environment).required("HERALD_API_KEY")));
+        this(new herald.runtime.Environment(environment));
+    }
+
+    private ServerHandler(herald.runtime.Environment environment) {
+        this(new ApiKeyAuthenticator(environment.required("HERALD_API_KEY")),
+                Scripting.enabled(environment)
+                        ? Scripting.hooks(environment, herald.runtime.AwsClients.dynamoDb(environment)) : ScriptHooks.NONE);
     }
 
     public ServerHandler(ApiKeyAuthenticator authenticator) {
+        this(authenticator, ScriptHooks.NONE);
+    }
+
+    public ServerHandler(ApiKeyAuthenticator authenticator, ScriptHooks scripts) {
         this.authenticator = authenticator;
+        this.scripts = scripts;
     }
 
     @Override
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
+        return scripts.around(event, this::handle);
+    }
+
+    private APIGatewayV2HTTPResponse handle(APIGatewayV2HTTPEvent event) {
         ApiRequest request = ApiRequest.of(event);
         return RequestGuard.respond(request, () -> {
             switch (request.routeKey()) {

@@ -70,7 +70,11 @@ class SamTemplateTest {
             List<String> usedTables = new ArrayList<>();
             Map<String, Object> environment = SamTemplate.map(properties.getOrDefault("Environment",
                     Map.of("Variables", Map.of())), id);
-            SamTemplate.map(environment.get("Variables"), id).values().forEach(v -> {
+            Map<String, Object> variables = new java.util.HashMap<>(SamTemplate.map(SamTemplate.map(SamTemplate.map(
+                    SamTemplate.map(document.get("Globals"), "Globals").get("Function"), "Globals.Function")
+                    .getOrDefault("Environment", Map.of("Variables", Map.of())), "Globals").get("Variables"), "Globals"));
+            variables.putAll(SamTemplate.map(environment.get("Variables"), id));
+            variables.values().forEach(v -> {
                 if (v instanceof Map && ((Map<?, ?>) v).containsKey("Ref")) {
                     String ref = String.valueOf(((Map<?, ?>) v).get("Ref"));
                     Object target = resources.get(ref);

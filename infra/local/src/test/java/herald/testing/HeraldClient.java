@@ -54,6 +54,10 @@ public final class HeraldClient {
         return send("POST", path, body, headers);
     }
 
+    public Response put(String path, String body, String... headers) {
+        return send("PUT", path, body, headers);
+    }
+
     public Response get(String path, String... headers) {
         return send("GET", path, null, headers);
     }

@@ -18,41 +18,63 @@ public final class LocalHeraldExtension implements ParameterResolver {
     /** The admin key of the test runtime. */
     public static final String API_KEY = "test-admin-key-0123456789abcdef-0123456789";
 
+    /** The GitHub webhook secret of the test runtime (GitHub's own test vector's secret). */
+    public static final String WEBHOOK_SECRET = "It's a Secret to Everybody";
+
     private static final class Running implements ExtensionContext.Store.CloseableResource, AutoCloseable {
         final LocalHerald herald;
+        final FakeGitHub gitHub;
 
-        Running(LocalHerald herald) {
+        Running(LocalHerald herald, FakeGitHub gitHub) {
             this.herald = herald;
+            this.gitHub = gitHub;
         }
 
         @Override
         public void close() {
             herald.close();
+            gitHub.close();
         }
     }
 
     @Override
     public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
         Class<?> type = parameter.getParameter().getType();
-        return type == LocalHerald.class || type == HeraldClient.class;
+        return type == LocalHerald.class || type == HeraldClient.class || type == FakeGitHub.class;
     }
 
     @Override
     public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
+        if (parameter.getParameter().getType() == FakeGitHub.class) {
+            return running(context).gitHub;
+        }
         LocalHerald herald = herald(context);
         return parameter.getParameter().getType() == LocalHerald.class ? herald : new HeraldClient(herald.baseUrl(), API_KEY);
     }
 
     static LocalHerald herald(ExtensionContext context) {
+        return running(context).herald;
+    }
+
+    private static Running running(ExtensionContext context) {
         return context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
-                .getOrComputeIfAbsent(Running.class, key -> start(), Running.class).herald;
+                .getOrComputeIfAbsent(Running.class, key -> start(), Running.class);
     }
 
     private static Running start() {
+        FakeGitHub gitHub = null;
         try {
-            return new Running(LocalHerald.start(template(), "127.0.0.1", 0,
-                    Map.of(LocalHerald.API_KEY_PARAMETER, API_KEY)));
+            gitHub = new FakeGitHub();
+            return new Running(LocalHerald.start(template(), "127.0.0.1", 0, Map.of(
+                    LocalHerald.API_KEY_PARAMETER, API_KEY,
+                    "GitHubApiUrl", gitHub.url().toString(),
+                    "GitHubToken", FakeGitHub.TOKEN,
+                    "GitHubWebhookSecret", WEBHOOK_SECRET,
+                    "ScriptTimeoutMs", "1500")), gitHub);
         } catch (Exception e) {
+            if (gitHub != null) {
+                gitHub.close();
+            }
             throw new IllegalStateException("The local runtime did not start", e);
         }
     }

@@ -1,0 +1,25 @@
+package herald.events;
+
+import java.util.HashMap;
+import java.util.Map;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/** A DynamoDB stream image, as Lambda delivers it, as the SDK item {@link EventItems} reads: strings and numbers. */
+public final class StreamImages {
+
+    private StreamImages() {
+    }
+
+    public static Map<String, AttributeValue> toItem(
+            Map<String, com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue> image) {
+        Map<String, AttributeValue> item = new HashMap<>();
+        image.forEach((name, value) -> {
+            if (value.getS() != null) {
+                item.put(name, AttributeValue.fromS(value.getS()));
+            } else if (value.getN() != null) {
+                item.put(name, AttributeValue.fromN(value.getN()));
+            }
+        });
+        return item;
+    }
+}

@@ -1,0 +1,140 @@
+package herald.scripting;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import herald.http.InvalidRequestException;
+import herald.http.JsonBody;
+import herald.http.NotFoundException;
+import herald.http.StatusException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The admin resources {@code /api/v2/system/event_script} and {@code /api/v2/system/service}: create, read, replace,
+ * patch and delete script records. Every change clears that script from the cache of every container, as
+ * DreamFactory's model hooks do. A GET with {@code refresh} loads a linked script's current source, keeps it as the
+ * record's {@code content} and clears the cache, so the next call runs it.
+ *
+ * <p>Thread-safe.
+ */
+public final class ScriptAdmin {
+
+    private final ScriptStore store;
+    private final CacheStamps stamps;
+    private final ScriptSources sources;
+    private final ScriptSandbox sandbox;
+    private final Clock clock;
+
+    public ScriptAdmin(ScriptLibrary library, Clock clock) {
+        this.store = library.store();
+        this.stamps = library.stamps();
+        this.sources = library.sources();
+        this.sandbox = library.sandboxForRunner();
+        this.clock = clock;
+    }
+
+    public List<ScriptRecord> list(ScriptKind kind) {
+        return store.list(kind);
+    }
+
+    public ScriptRecord get(ScriptKind kind, String name, boolean refresh) {
+        ScriptRecord record = store.get(kind, name).orElseThrow(() -> notFound(kind, name));
+        if (!refresh || !record.linked()) {
+            return record;
+        }
+        String source;
+        try {
+            source = sources.load(record);
+        } catch (ScriptLoadException e) {
+            throw new StatusException(e.missing() ? 404 : 502, "Could not refresh '" + name + "': " + e.getMessage());
+        }
+        ScriptRecord refreshed = record.withContent(source, clock.instant());
+        store.replace(record, refreshed);
+        clear(refreshed);
+        return refreshed;
+    }
+
+    /** {@code POST} on the collection: one record, or DreamFactory's {@code {"resource": [...]}}; all or nothing. */
+    public List<ScriptRecord> create(ScriptKind kind, JsonBody body, String user) {
+        List<JsonBody> records = new ArrayList<>();
+        Optional<JsonNode> resource = body.fieldNames().contains("resource") ? body.value("resource") : Optional.empty();
+        if (resource.isPresent()) {
+            if (!resource.get().isArray() || resource.get().isEmpty()) {
+                throw new InvalidRequestException("Field 'resource' must be a non-empty list of records");
+            }
+            for (JsonNode item : resource.get()) {
+                if (!item.isObject()) {
+                    throw new InvalidRequestException("Each item of 'resource' must be a record object");
+                }
+                records.add(JsonBody.of((ObjectNode) item));
+            }
+        } else {
+            records.add(body);
+        }
+        Instant now = clock.instant();
+        List<ScriptRecord> created = new ArrayList<>();
+        for (JsonBody record : records) {
+            created.add(checked(ScriptRecord.fromRequest(kind, null, record, sources.storageServices(), user, now)));
+        }
+        for (ScriptRecord record : created) {
+            store.create(record);
+            clear(record);
+        }
+        return created;
+    }
+
+    /** {@code POST} or {@code PUT} on a record: creates or replaces it (DreamFactory's POST to a name upserts). */
+    public ScriptRecord put(ScriptKind kind, String name, JsonBody body, String user) {
+        Instant now = clock.instant();
+        ScriptRecord record = checked(ScriptRecord.fromRequest(kind, name, body, sources.storageServices(), user, now));
+        Optional<ScriptRecord> existing = store.get(kind, name);
+        if (existing.isPresent()) {
+            record = new ScriptRecord(kind, name, record.type(), record.content(), record.active(),
+                    record.allowEventModification(), record.storageService(), record.storagePath(), record.scmRepository(),
+                    record.scmReference(), record.config(), existing.get().createdAt(), now, user);
+            store.replace(existing.get(), record);
+        } else {
+            store.create(record);
+        }
+        clear(record);
+        return record;
+    }
+
+    public ScriptRecord patch(ScriptKind kind, String name, JsonBody body, String user) {
+        ScriptRecord existing = store.get(kind, name).orElseThrow(() -> notFound(kind, name));
+        ScriptRecord patched = checked(existing.patched(body, sources.storageServices(), user, clock.instant()));
+        store.replace(existing, patched);
+        clear(patched);
+        return patched;
+    }
+
+    public ScriptRecord delete(ScriptKind kind, String name) {
+        ScriptRecord deleted = store.delete(kind, name).orElseThrow(() -> notFound(kind, name));
+        clear(deleted);
+        return deleted;
+    }
+
+    /** Inline content is parsed before it is stored, so a syntax error is a 400 here rather than a 500 later. */
+    private ScriptRecord checked(ScriptRecord record) {
+        if (!record.linked() && record.content() != null) {
+            try {
+                sandbox.compile(record.name(), record.content());
+            } catch (ScriptSyntaxException e) {
+                throw new InvalidRequestException(e.failure().detail());
+            }
+        }
+        return record;
+    }
+
+    private void clear(ScriptRecord record) {
+        stamps.clear(List.of(record.kind().cacheKey(record.name())));
+    }
+
+    private static NotFoundException notFound(ScriptKind kind, String name) {
+        return new NotFoundException("No " + kind.resource() + " named '" + name + "'; GET /api/v2/system/"
+                + kind.resource() + " lists them");
+    }
+}

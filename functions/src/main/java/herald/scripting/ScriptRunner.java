@@ -1,0 +1,81 @@
+package herald.scripting;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import herald.auth.Principal;
+import herald.events.Caller;
+import herald.events.DispatchRequest;
+import herald.events.Event;
+import herald.events.EventService;
+import herald.http.HeraldException;
+import herald.http.Json;
+import herald.http.JsonBody;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Runs one script for one caller: builds {@code platform.session} from who is calling (their name and projects,
+ * never their key), wires {@code platform.dispatch} to {@link EventService} (the event is sent as the caller, with
+ * the script as sender and {@code script} as sender type), and keeps the run's log lines with {@link ScriptLogs}.
+ *
+ * <p>Thread-safe.
+ */
+public final class ScriptRunner {
+
+    private final ScriptSandbox sandbox;
+    private final EventService events;
+    private final ScriptLogs logs;
+
+    public ScriptRunner(ScriptSandbox sandbox, EventService events, ScriptLogs logs) {
+        this.sandbox = sandbox;
+        this.events = events;
+        this.logs = logs;
+    }
+
+    public ScriptSandbox sandbox() {
+        return sandbox;
+    }
+
+    /** Runs the script; {@code warnings} are added to its log, which is kept once the caller has added its own. */
+    public ScriptRun run(LoadedScript script, ObjectNode event, Principal principal) {
+        return sandbox.run(script.compiled(), event, session(principal), json -> dispatch(json, script.name(), principal));
+    }
+
+    /** Keeps a run's log, with warnings Herald adds (discarded changes, say). */
+    public void keepLog(LoadedScript script, String eventName, Principal principal, ScriptRun run, List<String> warnings) {
+        List<String> lines = new ArrayList<>(run.logs());
+        warnings.forEach(w -> lines.add("warn: " + w));
+        logs.record(script.name(), eventName, principal, lines, run.failure());
+    }
+
+    public void keepFailure(String script, String eventName, Principal principal, ScriptFailure failure) {
+        logs.record(script, eventName, principal, List.of(), failure);
+    }
+
+    static ObjectNode session(Principal principal) {
+        ObjectNode session = Json.MAPPER.createObjectNode();
+        session.putObject("user").put("name", principal.name());
+        if (principal.projects() == null) {
+            session.putNull("projects");
+        } else {
+            principal.projects().stream().sorted().forEach(session.putArray("projects")::add);
+        }
+        return session;
+    }
+
+    private String dispatch(String json, String script, Principal principal) {
+        try {
+            if (!(Json.readStored(json) instanceof ObjectNode)) {
+                return error("pass an object with at least a topic, e.g. {topic: 'my.topic'}");
+            }
+            DispatchRequest request = DispatchRequest.from(JsonBody.parse(json));
+            Event event = events.dispatch(request, new Caller(principal, script, "script"));
+            return Json.write(Json.MAPPER.createObjectNode().put("id", event.id()));
+        } catch (HeraldException e) {
+            return error(e.detail());
+        }
+    }
+
+    private static String error(String message) {
+        return Json.write(Json.MAPPER.createObjectNode().put("error", message));
+    }
+}

@@ -1,0 +1,172 @@
+package herald.scripting;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import herald.http.ConflictException;
+import herald.http.Json;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
+
+/**
+ * Event scripts and scripted services in the scripts table: partition key {@code kind} ({@code event_script} or
+ * {@code service}), sort key {@code name}. The sparse index {@code byRepository} (lower-case {@code owner/repo}) finds
+ * the scripts linked to a repository, which is what the GitHub webhook needs. Every read is a key lookup or a Query.
+ *
+ * <p>Thread-safe: it holds only the (thread-safe) client and the table's name.
+ */
+public final class ScriptStore {
+
+    static final String BY_REPOSITORY = "byRepository";
+
+    private final DynamoDbClient dynamoDb;
+    private final String table;
+
+    public ScriptStore(DynamoDbClient dynamoDb, String table) {
+        this.dynamoDb = dynamoDb;
+        this.table = table;
+    }
+
+    public Optional<ScriptRecord> get(ScriptKind kind, String name) {
+        Map<String, AttributeValue> item = dynamoDb.getItem(b -> b.tableName(table).key(key(kind, name))).item();
+        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(fromItem(item));
+    }
+
+    public List<ScriptRecord> list(ScriptKind kind) {
+        List<ScriptRecord> records = new ArrayList<>();
+        Map<String, AttributeValue> start = null;
+        do {
+            QueryRequest.Builder query = QueryRequest.builder().tableName(table)
+                    .keyConditionExpression("kind = :kind")
+                    .expressionAttributeValues(Map.of(":kind", AttributeValue.fromS(kind.resource())));
+            if (start != null) {
+                query.exclusiveStartKey(start);
+            }
+            QueryResponse page = dynamoDb.query(query.build());
+            page.items().forEach(item -> records.add(fromItem(item)));
+            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+        } while (start != null);
+        return records;
+    }
+
+    /** The scripts linked to a GitHub repository, of both kinds. */
+    public List<ScriptRecord> linkedTo(String repository) {
+        List<ScriptRecord> records = new ArrayList<>();
+        Map<String, AttributeValue> start = null;
+        do {
+            QueryRequest.Builder query = QueryRequest.builder().tableName(table).indexName(BY_REPOSITORY)
+                    .keyConditionExpression("repository = :repository")
+                    .expressionAttributeValues(Map.of(":repository",
+                            AttributeValue.fromS(repository.toLowerCase(Locale.ROOT))));
+            if (start != null) {
+                query.exclusiveStartKey(start);
+            }
+            QueryResponse page = dynamoDb.query(query.build());
+            page.items().forEach(item -> records.add(fromItem(item)));
+            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+        } while (start != null);
+        return records;
+    }
+
+    /** Stores a new script; 409 if one of that kind and name exists. */
+    public void create(ScriptRecord record) {
+        try {
+            dynamoDb.putItem(b -> b.tableName(table).item(toItem(record))
+                    .conditionExpression("attribute_not_exists(#name)")
+                    .expressionAttributeNames(Map.of("#name", "name")));
+        } catch (ConditionalCheckFailedException e) {
+            throw new ConflictException("A " + record.kind().resource() + " named '" + record.name()
+                    + "' exists; PUT or PATCH /api/v2/system/" + record.kind().resource() + "/" + record.name()
+                    + " changes it");
+        }
+    }
+
+    /** Stores a script, replacing one of the same kind and name. */
+    public void put(ScriptRecord record) {
+        dynamoDb.putItem(b -> b.tableName(table).item(toItem(record)));
+    }
+
+    /**
+     * Replaces a script only if it is unchanged since it was read (its {@code updatedAt}), so two concurrent PATCHes
+     * cannot silently undo each other; the loser gets a 409 and reads again.
+     */
+    public void replace(ScriptRecord previous, ScriptRecord record) {
+        try {
+            dynamoDb.putItem(b -> b.tableName(table).item(toItem(record))
+                    .conditionExpression("updatedAt = :read")
+                    .expressionAttributeValues(Map.of(":read", AttributeValue.fromS(previous.updatedAt().toString()))));
+        } catch (ConditionalCheckFailedException e) {
+            throw new ConflictException("The " + record.kind().resource() + " '" + record.name()
+                    + "' was changed or deleted by another request while this one ran; read it and try again");
+        }
+    }
+
+    /** Deletes a script and returns it, or nothing if there was none. */
+    public Optional<ScriptRecord> delete(ScriptKind kind, String name) {
+        Map<String, AttributeValue> old = dynamoDb.deleteItem(b -> b.tableName(table).key(key(kind, name))
+                .returnValues(ReturnValue.ALL_OLD)).attributes();
+        return old == null || old.isEmpty() ? Optional.empty() : Optional.of(fromItem(old));
+    }
+
+    private static Map<String, AttributeValue> key(ScriptKind kind, String name) {
+        return Map.of("kind", AttributeValue.fromS(kind.resource()), "name", AttributeValue.fromS(name));
+    }
+
+    static Map<String, AttributeValue> toItem(ScriptRecord r) {
+        Map<String, AttributeValue> item = new HashMap<>(key(r.kind(), r.name()));
+        item.put("type", AttributeValue.fromS(r.type()));
+        putIfSet(item, "content", r.content());
+        item.put("isActive", AttributeValue.fromBool(r.active()));
+        item.put("allowEventModification", AttributeValue.fromBool(r.allowEventModification()));
+        putIfSet(item, "storageService", r.storageService());
+        putIfSet(item, "storagePath", r.storagePath());
+        putIfSet(item, "scmRepository", r.scmRepository());
+        if (r.scmRepository() != null) {
+            item.put("repository", AttributeValue.fromS(r.scmRepository().toLowerCase(Locale.ROOT)));
+        }
+        putIfSet(item, "scmReference", r.scmReference());
+        item.put("config", AttributeValue.fromS(Json.write(r.config())));
+        item.put("createdAt", AttributeValue.fromS(r.createdAt().toString()));
+        item.put("updatedAt", AttributeValue.fromS(r.updatedAt().toString()));
+        putIfSet(item, "updatedBy", r.updatedBy());
+        return item;
+    }
+
+    static ScriptRecord fromItem(Map<String, AttributeValue> item) {
+        return new ScriptRecord(
+                ScriptKind.ofResource(item.get("kind").s()),
+                item.get("name").s(),
+                string(item, "type"),
+                string(item, "content"),
+                item.containsKey("isActive") && Boolean.TRUE.equals(item.get("isActive").bool()),
+                item.containsKey("allowEventModification") && Boolean.TRUE.equals(item.get("allowEventModification").bool()),
+                string(item, "storageService"),
+                string(item, "storagePath"),
+                string(item, "scmRepository"),
+                string(item, "scmReference"),
+                (ObjectNode) Json.readStored(item.containsKey("config") ? item.get("config").s() : "{}"),
+                Instant.parse(item.get("createdAt").s()),
+                Instant.parse(item.get("updatedAt").s()),
+                string(item, "updatedBy"));
+    }
+
+    private static void putIfSet(Map<String, AttributeValue> item, String name, String value) {
+        if (value != null) {
+            item.put(name, AttributeValue.fromS(value));
+        }
+    }
+
+    private static String string(Map<String, AttributeValue> item, String name) {
+        AttributeValue value = item.get(name);
+        return value == null ? null : value.s();
+    }
+}
