@@ -43,7 +43,13 @@ public final class SamTemplate {
      * is split in two, and whether the function reports the records that failed.
      */
     public record StreamSpec(String tableName, String startingPosition, int batchSize, int maximumRetryAttempts,
-            boolean bisectOnError, boolean reportsItemFailures) {
+            boolean bisectOnError, boolean reportsItemFailures, List<String> filterPatterns) {
+
+        public StreamSpec(String tableName, String startingPosition, int batchSize, int maximumRetryAttempts,
+                boolean bisectOnError, boolean reportsItemFailures) {
+            this(tableName, startingPosition, batchSize, maximumRetryAttempts, bisectOnError, reportsItemFailures,
+                    List.of());
+        }
     }
 
     /** A Lambda function: its handler, the environment the template gives it, its limits, routes and streams. */
@@ -194,13 +200,20 @@ public final class SamTemplate {
                     + "!GetAtt EventsTable.StreamArn");
         }
         List<?> responseTypes = (List<?>) properties.getOrDefault("FunctionResponseTypes", List.of());
+        List<String> patterns = new ArrayList<>();
+        Map<String, Object> criteria = map(properties.getOrDefault("FilterCriteria", Map.of()), where + ".FilterCriteria");
+        for (Object filter : (List<?>) criteria.getOrDefault("Filters", List.of())) {
+            patterns.add(intrinsics.resolveString(map(filter, where + ".FilterCriteria.Filters").get("Pattern")));
+        }
+        StreamFilter.of(where, patterns); // a pattern Lambda would refuse stops the start here too
         return new StreamSpec(
                 arn.substring(table + ":table/".length(), stream),
                 String.valueOf(properties.getOrDefault("StartingPosition", "LATEST")),
                 Integer.parseInt(String.valueOf(properties.getOrDefault("BatchSize", 100))),
                 Integer.parseInt(String.valueOf(properties.getOrDefault("MaximumRetryAttempts", -1))),
                 Boolean.parseBoolean(String.valueOf(properties.getOrDefault("BisectBatchOnFunctionError", false))),
-                responseTypes.contains("ReportBatchItemFailures"));
+                responseTypes.contains("ReportBatchItemFailures"),
+                List.copyOf(patterns));
     }
 
     private static WebSocketSpec webSocket(Map<String, Object> resources, Map<String, String> types,

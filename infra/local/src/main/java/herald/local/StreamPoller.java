@@ -60,14 +60,16 @@ final class StreamPoller implements AutoCloseable {
                 iterators.put(shard.shardId(), iterator(streamArn, shard.shardId(), "TRIM_HORIZON", null));
             }
         }
-        Thread thread = new Thread(() -> poll(function, spec, streamArn, iterators),
+        StreamFilter filter = StreamFilter.of(function.name(), spec.filterPatterns());
+        Thread thread = new Thread(() -> poll(function, spec, filter, streamArn, iterators),
                 "stream-" + spec.tableName() + "-" + function.name());
         thread.setDaemon(true);
         threads.add(thread);
         thread.start();
     }
 
-    private void poll(LocalFunction function, SamTemplate.StreamSpec spec, String streamArn, Map<String, String> open) {
+    private void poll(LocalFunction function, SamTemplate.StreamSpec spec, StreamFilter filter, String streamArn,
+            Map<String, String> open) {
         Set<String> finished = new HashSet<>();
         Map<String, String> lastDelivered = new HashMap<>();
         while (running) {
@@ -85,7 +87,11 @@ final class StreamPoller implements AutoCloseable {
                     }
                     if (!response.records().isEmpty()) {
                         busy = true;
-                        deliver(function, spec, streamArn, response.records());
+                        // Lambda drops the records no filter matches before it batches them for the function
+                        List<Record> matching = response.records().stream().filter(filter::matches).toList();
+                        if (!matching.isEmpty()) {
+                            deliver(function, spec, streamArn, matching);
+                        }
                         lastDelivered.put(entry.getKey(),
                                 response.records().get(response.records().size() - 1).dynamodb().sequenceNumber());
                     }
