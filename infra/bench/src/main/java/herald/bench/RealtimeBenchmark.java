@@ -104,9 +104,9 @@ final class RealtimeBenchmark {
                         direct.addAll(await(receivers, id, start));
                     }
                     System.out.printf("  %-12d %-8d %16.1f %16.1f %14.1f %14.1f%n", clients, events,
-                            percentile(fanout, 50), percentile(fanout, 99), percentile(direct, 50), percentile(direct, 99));
+                            Seeding.percentile(fanout, 50), Seeding.percentile(fanout, 99), Seeding.percentile(direct, 50), Seeding.percentile(direct, 99));
                     System.out.printf("  %-12s ratio fan-out / direct: p50 %.2f, p99 %.2f%n", "",
-                            percentile(fanout, 50) / percentile(direct, 50), percentile(fanout, 99) / percentile(direct, 99));
+                            Seeding.percentile(fanout, 50) / Seeding.percentile(direct, 50), Seeding.percentile(fanout, 99) / Seeding.percentile(direct, 99));
                 }
             } finally {
                 posts.shutdownNow();
@@ -175,11 +175,5 @@ final class RealtimeBenchmark {
             latencies.add((arrived - start) / 1e6);
         }
         return latencies;
-    }
-
-    private static double percentile(List<Double> values, int percentile) {
-        List<Double> sorted = new ArrayList<>(values);
-        Collections.sort(sorted);
-        return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(percentile / 100.0 * sorted.size()) - 1));
     }
 }

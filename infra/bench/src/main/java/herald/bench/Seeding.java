@@ -28,4 +28,12 @@ final class Seeding {
         java.util.Collections.sort(sorted);
         return sorted.get(sorted.size() / 2);
     }
+
+    /** The value below which {@code percentile} percent of the values lie (nearest rank). */
+    static double percentile(List<Double> values, int percentile) {
+        List<Double> sorted = new java.util.ArrayList<>(values);
+        java.util.Collections.sort(sorted);
+        int rank = (int) Math.ceil(percentile / 100.0 * sorted.size());
+        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, rank - 1)));
+    }
 }
