@@ -2,72 +2,120 @@ package herald.auth;
 
 import herald.http.ApiRequest;
 import herald.http.UnauthorizedException;
+import herald.runtime.Environment;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.util.HexFormat;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
- * Checks the API key of a request against the deployment's key. The key may come as {@code X-Api-Key},
- * {@code Authorization: ApiKey <key>} or the {@code api_key} query parameter, in that order of preference.
- * Keys are compared as SHA-256 digests with {@link MessageDigest#isEqual}, so the comparison takes the
- * same time whatever the key and its length.
+ * Finds who a request comes from by its API key: {@code X-Api-Key}, {@code Authorization: ApiKey <key>}, or the
+ * {@code api_key} or {@code token} query parameter, in that order. The authorizer uses it for every HTTP request and
+ * WebSocket connection, the WebSocket function for Ayon's {@code auth} message. The deployment's first admin key (the {@code AdminApiKey}
+ * parameter) is compared as a SHA-256 digest in constant time; every other key is looked up by its SHA-256 in the
+ * keys table with one strongly consistent read, so a revoked or expired key fails from the next request in every
+ * container. Keys are never kept, logged or compared in plain text.
  *
- * <p>Immutable and thread-safe.
+ * <p>Thread-safe.
  */
 public final class ApiKeyAuthenticator {
 
     /** The name recorded as {@code user} for callers holding the deployment's key. */
     public static final String ADMIN_NAME = "admin";
 
-    private final byte[] expectedDigest;
+    private final byte[] bootstrapDigest;
+    private final ApiKeyStore keys;
+    private final Clock clock;
 
-    public ApiKeyAuthenticator(String apiKey) {
-        if (apiKey == null || apiKey.isBlank()) {
+    public ApiKeyAuthenticator(String bootstrapKey) {
+        this(bootstrapKey, null, Clock.systemUTC());
+    }
+
+    public ApiKeyAuthenticator(String bootstrapKey, ApiKeyStore keys, Clock clock) {
+        if (bootstrapKey == null || bootstrapKey.isBlank()) {
             throw new IllegalArgumentException("The API key must not be empty");
         }
-        this.expectedDigest = sha256(apiKey);
+        this.bootstrapDigest = sha256(bootstrapKey);
+        this.keys = keys;
+        this.clock = clock;
     }
+
+    /** The deployment's key, and the keys table when the function's environment names one. */
+    public static ApiKeyAuthenticator fromEnvironment(Environment environment, DynamoDbClient dynamoDb) {
+        return new ApiKeyAuthenticator(environment.required("HERALD_API_KEY"),
+                environment.optional("API_KEYS_TABLE").map(table -> new ApiKeyStore(dynamoDb, table)).orElse(null),
+                Clock.systemUTC());
+    }
+
+    /** What a caller without a key is told. */
+    public static final String MISSING_KEY = "Missing API key: send it in the X-Api-Key header, as "
+            + "'Authorization: ApiKey <key>', or in the api_key query parameter";
 
     public Principal authenticate(ApiRequest request) {
-        String key = presentedKey(request).orElseThrow(() -> new UnauthorizedException(
-                "Missing API key: send it in the X-Api-Key header, as 'Authorization: ApiKey <key>', "
-                        + "or in the api_key query parameter"));
-        return authenticateKey(key);
-    }
-
-    /** The caller, if the request carries a valid key; nothing otherwise (the handler then answers 401 itself). */
-    public Optional<Principal> tryAuthenticate(ApiRequest request) {
-        Optional<String> key = presentedKey(request);
-        if (key.isEmpty() || !MessageDigest.isEqual(expectedDigest, sha256(key.get()))) {
-            return Optional.empty();
-        }
-        return Optional.of(new Principal(ADMIN_NAME));
+        return authenticateKey(presentedKey(request.headers(), request.queryParameters())
+                .orElseThrow(() -> new UnauthorizedException(MISSING_KEY)));
     }
 
     /** Checks a key given outside an HTTP request (a WebSocket auth message, say). */
     public Principal authenticateKey(String key) {
-        if (key == null || !MessageDigest.isEqual(expectedDigest, sha256(key))) {
-            throw new UnauthorizedException("Invalid API key");
+        if (key == null || key.isEmpty()) {
+            throw invalid();
         }
-        return new Principal(ADMIN_NAME);
+        byte[] digest = sha256(key);
+        if (MessageDigest.isEqual(bootstrapDigest, digest)) {
+            return new Principal(ADMIN_NAME);
+        }
+        if (keys == null) {
+            throw invalid();
+        }
+        String hash = HexFormat.of().formatHex(digest);
+        ApiKey found = keys.byHash(hash).orElseThrow(ApiKeyAuthenticator::invalid);
+        if (!MessageDigest.isEqual(found.hash().getBytes(StandardCharsets.US_ASCII), hash.getBytes(StandardCharsets.US_ASCII))
+                || !found.validAt(clock.instant())) {
+            throw invalid();
+        }
+        keys.touch(found, clock.instant());
+        return found.principal();
     }
 
-    static Optional<String> presentedKey(ApiRequest request) {
-        Optional<String> header = request.header("x-api-key").filter(k -> !k.isBlank());
-        if (header.isPresent()) {
-            return header.map(String::trim);
+    /** The SHA-256 of a key, hex: what the keys table stores. */
+    public static String hash(String key) {
+        return HexFormat.of().formatHex(sha256(key));
+    }
+
+    /**
+     * The key a request presents, wherever it is: {@code X-Api-Key}, {@code Authorization: ApiKey <key>}, then the
+     * {@code api_key} or {@code token} query parameter. Header names in any case.
+     */
+    public static Optional<String> presentedKey(Map<String, String> headers, Map<String, String> query) {
+        Map<String, String> lower = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        if (headers != null) {
+            lower.putAll(headers);
         }
-        Optional<String> authorization = request.header("authorization")
+        Optional<String> header = Optional.ofNullable(lower.get("x-api-key")).map(String::trim).filter(k -> !k.isEmpty());
+        if (header.isPresent()) {
+            return header;
+        }
+        Optional<String> authorization = Optional.ofNullable(lower.get("authorization"))
                 .map(String::trim)
                 .filter(value -> value.toLowerCase(Locale.ROOT).startsWith("apikey "))
                 .map(value -> value.substring("apikey ".length()).trim())
                 .filter(k -> !k.isEmpty());
-        if (authorization.isPresent()) {
+        if (authorization.isPresent() || query == null) {
             return authorization;
         }
-        return request.queryParameter("api_key").filter(k -> !k.isBlank());
+        return Optional.ofNullable(query.get("api_key")).or(() -> Optional.ofNullable(query.get("token")))
+                .map(String::trim).filter(k -> !k.isEmpty());
+    }
+
+    private static UnauthorizedException invalid() {
+        return new UnauthorizedException("Invalid API key: it is unknown, expired or revoked");
     }
 
     private static byte[] sha256(String value) {

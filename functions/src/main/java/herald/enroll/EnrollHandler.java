@@ -4,7 +4,8 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
-import herald.auth.ApiKeyAuthenticator;
+import herald.auth.AuthorizerContext;
+import herald.auth.Permissions;
 import herald.events.Caller;
 import herald.events.DynamoDbEventStore;
 import herald.events.RetentionPolicy;
@@ -29,7 +30,6 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 public final class EnrollHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
 
     private final EnrollService enroll;
-    private final ApiKeyAuthenticator authenticator;
     private final ScriptHooks scripts;
 
     public EnrollHandler() {
@@ -42,17 +42,15 @@ public final class EnrollHandler implements RequestHandler<APIGatewayV2HTTPEvent
 
     private EnrollHandler(Environment environment) {
         this(service(environment, AwsClients.dynamoDb(environment)),
-                new ApiKeyAuthenticator(environment.required("HERALD_API_KEY")),
                 Scripting.hooks(environment, AwsClients.dynamoDb(environment)));
     }
 
-    public EnrollHandler(EnrollService enroll, ApiKeyAuthenticator authenticator) {
-        this(enroll, authenticator, ScriptHooks.NONE);
+    public EnrollHandler(EnrollService enroll) {
+        this(enroll, ScriptHooks.NONE);
     }
 
-    public EnrollHandler(EnrollService enroll, ApiKeyAuthenticator authenticator, ScriptHooks scripts) {
+    public EnrollHandler(EnrollService enroll, ScriptHooks scripts) {
         this.enroll = enroll;
-        this.authenticator = authenticator;
         this.scripts = scripts;
     }
 
@@ -75,11 +73,13 @@ public final class EnrollHandler implements RequestHandler<APIGatewayV2HTTPEvent
     private APIGatewayV2HTTPResponse handle(APIGatewayV2HTTPEvent event) {
         ApiRequest request = ApiRequest.of(event);
         return RequestGuard.respond(request, () -> {
-            Caller caller = Caller.of(request, authenticator.authenticate(request));
+            Caller caller = Caller.of(request, AuthorizerContext.principal(request));
             if (!request.routeKey().equals("POST /api/enroll")) {
                 throw new NotFoundException("EnrollFunction has no route " + request.routeKey());
             }
-            return enroll.enroll(EnrollRequest.from(request.jsonBody()), caller)
+            Permissions.requireManager(caller.principal(), "enroll");
+            EnrollRequest enrollRequest = EnrollRequest.from(request.jsonBody()).scopedTo(caller.principal().projects());
+            return enroll.enroll(enrollRequest, caller)
                     .map(job -> ApiResponses.json(200, job))
                     .orElseGet(ApiResponses::noContent);
         });

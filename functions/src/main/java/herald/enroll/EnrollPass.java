@@ -287,6 +287,9 @@ final class EnrollPass {
         if (sourcePatterns.stream().noneMatch(p -> p.matcher(source.topic()).matches())) {
             return false;
         }
+        if (!request.mayTake(source.project())) {
+            return false;
+        }
         if (source.senderType() != null && request.ignoreSenderTypes().contains(source.senderType())) {
             return false;
         }

@@ -11,6 +11,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -29,7 +30,8 @@ public record EnrollRequest(
         SourceFilter filter,
         int maxRetries,
         List<String> ignoreSenderTypes,
-        int ignoreOlderThanDays) {
+        int ignoreOlderThanDays,
+        Set<String> projects) {
 
     public static EnrollRequest from(JsonBody body) {
         JsonNode source = body.value("sourceTopic")
@@ -71,7 +73,23 @@ public record EnrollRequest(
                 filter,
                 maxRetries,
                 List.copyOf(body.strings("ignoreSenderTypes").orElse(List.of())),
-                ignoreOlderThan);
+                ignoreOlderThan,
+                null);
+    }
+
+    /**
+     * The same request from a worker whose key sees only {@code projects} (null: every project): it is handed only
+     * sources of those projects or of none, and consumes a queue of its own, so the sources it may not see stay in
+     * the queue of workers that may.
+     */
+    public EnrollRequest scopedTo(Set<String> projects) {
+        return new EnrollRequest(sourceTopics, targetTopic, sender, senderType, description, sequential, filter,
+                maxRetries, ignoreSenderTypes, ignoreOlderThanDays, projects == null ? null : Set.copyOf(projects));
+    }
+
+    /** Whether a worker of this request may be handed a source of this project. */
+    public boolean mayTake(String project) {
+        return projects == null || project == null || projects.contains(project);
     }
 
     /**
@@ -84,6 +102,9 @@ public record EnrollRequest(
                 .add(String.join(",", new TreeSet<>(sourceTopics)))
                 .add(filter.canonical())
                 .add(String.join(",", new TreeSet<>(ignoreSenderTypes)));
+        if (projects != null) {
+            definition.add(String.join(",", new TreeSet<>(projects)));
+        }
         return sha256(definition.toString());
     }
 

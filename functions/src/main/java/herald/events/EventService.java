@@ -1,5 +1,7 @@
 package herald.events;
 
+import herald.auth.Permissions;
+
 import herald.http.NotFoundException;
 import java.time.Clock;
 import java.time.Instant;
@@ -61,6 +63,10 @@ public final class EventService {
         return store.find(id).orElseThrow(EventService::notFound);
     }
 
+    public java.util.Optional<Event> find(String id) {
+        return store.find(id);
+    }
+
     /**
      * Applies a PATCH as Ayon does: given fields replace stored ones, {@code sender} falls back to the
      * {@code X-Sender} header, {@code senderType} is always the caller's, and {@code updatedAt} moves on.
@@ -68,6 +74,13 @@ public final class EventService {
      */
     public Event update(String id, EventUpdate update, Caller caller) {
         return store.update(id, old -> {
+            // Checked against the version being replaced, so a refusal writes nothing.
+            Permissions.requireProject(caller.principal(), old.project(), "update events");
+            if (update.project() != null) {
+                Permissions.requireProject(caller.principal(), update.project(), "move events");
+            }
+            Permissions.requireMayUpdate(caller.principal(), old.user(), old.topic(), old.dependsOn() != null,
+                    update.status() != null && update.status() != old.status(), update.user());
             // Strictly later than the version read, so that the store's optimistic lock sees every change.
             Instant now = Timestamps.truncate(clock.instant());
             Instant updatedAt = now.isAfter(old.updatedAt()) ? now : old.updatedAt().plus(1, ChronoUnit.MICROS);

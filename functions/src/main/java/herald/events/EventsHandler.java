@@ -4,7 +4,8 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
-import herald.auth.ApiKeyAuthenticator;
+import herald.auth.AuthorizerContext;
+import herald.auth.Permissions;
 import herald.http.ApiRequest;
 import herald.http.ApiResponses;
 import herald.http.NotFoundException;
@@ -31,7 +32,6 @@ import org.slf4j.LoggerFactory;
 public final class EventsHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
 
     private final EventService events;
-    private final ApiKeyAuthenticator authenticator;
     private final Broadcaster broadcaster;
     private final ScriptHooks scripts;
 
@@ -50,25 +50,23 @@ public final class EventsHandler implements RequestHandler<APIGatewayV2HTTPEvent
                         DynamoDbEventStore.fromEnvironment(environment, AwsClients.dynamoDb(environment)),
                         RetentionPolicy.fromEnvironment(environment),
                         Clock.systemUTC()),
-                new ApiKeyAuthenticator(environment.required("HERALD_API_KEY")),
                 environment.optional("SUBSCRIPTIONS_TABLE").isPresent()
                         ? Realtime.broadcaster(environment, AwsClients.dynamoDb(environment)) : null,
                 Scripting.hooks(environment, AwsClients.dynamoDb(environment)));
     }
 
     /** Without a broadcaster, fire-and-forget events and progress go nowhere (stored events still stream out). */
-    public EventsHandler(EventService events, ApiKeyAuthenticator authenticator) {
-        this(events, authenticator, null);
+    public EventsHandler(EventService events) {
+        this(events, null);
     }
 
-    public EventsHandler(EventService events, ApiKeyAuthenticator authenticator, Broadcaster broadcaster) {
-        this(events, authenticator, broadcaster, ScriptHooks.NONE);
+    public EventsHandler(EventService events, Broadcaster broadcaster) {
+        this(events, broadcaster, ScriptHooks.NONE);
     }
 
-    public EventsHandler(EventService events, ApiKeyAuthenticator authenticator, Broadcaster broadcaster,
+    public EventsHandler(EventService events, Broadcaster broadcaster,
             ScriptHooks scripts) {
         this.events = events;
-        this.authenticator = authenticator;
         this.broadcaster = broadcaster;
         this.scripts = scripts;
     }
@@ -81,17 +79,23 @@ public final class EventsHandler implements RequestHandler<APIGatewayV2HTTPEvent
     private APIGatewayV2HTTPResponse handle(APIGatewayV2HTTPEvent event) {
         ApiRequest request = ApiRequest.of(event);
         return RequestGuard.respond(request, () -> {
-            Caller caller = Caller.of(request, authenticator.authenticate(request));
+            Caller caller = Caller.of(request, AuthorizerContext.principal(request));
             switch (request.routeKey()) {
                 case "POST /api/events":
+                    Permissions.requireManager(caller.principal(), "dispatch events");
                     DispatchRequest dispatch = DispatchRequest.from(request.jsonBody());
+                    if (dispatch.project() != null) {
+                        Permissions.requireProject(caller.principal(), dispatch.project(), "dispatch events");
+                    }
                     Event dispatched = events.dispatch(dispatch, caller);
                     if (!dispatch.store()) {
                         broadcast(dispatched, EventMessages.dispatched(dispatched, false));
                     }
                     return ApiResponses.json(200, Map.of("id", dispatched.id()));
                 case "GET /api/events/{id}":
-                    return ApiResponses.json(200, EventJson.toJson(events.get(eventId(request))));
+                    Event found = events.get(eventId(request));
+                    Permissions.requireProject(caller.principal(), found.project(), "read events");
+                    return ApiResponses.json(200, EventJson.toJson(found));
                 case "PATCH /api/events/{id}":
                     EventUpdate update = EventUpdate.from(request.jsonBody());
                     Event updated = events.update(eventId(request), update, caller);
@@ -100,7 +104,11 @@ public final class EventsHandler implements RequestHandler<APIGatewayV2HTTPEvent
                     }
                     return ApiResponses.noContent();
                 case "DELETE /api/events/{id}":
-                    events.delete(eventId(request));
+                    Permissions.requireManager(caller.principal(), "delete events");
+                    String id = eventId(request);
+                    events.find(id).ifPresent(doomed -> Permissions.requireProject(caller.principal(), doomed.project(),
+                            "delete events"));
+                    events.delete(id);
                     return ApiResponses.noContent();
                 default:
                     throw new NotFoundException("EventsFunction has no route " + request.routeKey());

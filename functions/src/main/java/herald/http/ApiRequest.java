@@ -56,6 +56,18 @@ public final class ApiRequest {
         return lower;
     }
 
+    /**
+     * What the Lambda authorizer put in the request's context ({@code requestContext.authorizer.lambda}); empty when
+     * the route has no authorizer.
+     */
+    public Map<String, Object> authorizerContext() {
+        var context = event.getRequestContext();
+        if (context == null || context.getAuthorizer() == null || context.getAuthorizer().getLambda() == null) {
+            return Map.of();
+        }
+        return context.getAuthorizer().getLambda();
+    }
+
     /** Query parameters (never null). */
     public Map<String, String> queryParameters() {
         return event.getQueryStringParameters() == null ? Map.of() : event.getQueryStringParameters();
@@ -115,13 +127,21 @@ public final class ApiRequest {
             return "";
         }
         if (event.getIsBase64Encoded()) {
-            try {
-                return new String(Base64.getDecoder().decode(body), StandardCharsets.UTF_8);
-            } catch (IllegalArgumentException e) {
-                throw new InvalidRequestException("The request body is marked base64 but is not valid base64");
-            }
+            return utf8(bodyBytes());
         }
         return body;
+    }
+
+    /** Text strictly decoded: a body that is not UTF-8 is refused rather than read with replacement characters. */
+    private static String utf8(byte[] bytes) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new InvalidRequestException("The request body is not valid UTF-8; send JSON encoded as UTF-8");
+        }
     }
 
     /** The body's bytes exactly as the caller sent them (what a signature is computed over). */

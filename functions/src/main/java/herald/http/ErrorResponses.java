@@ -23,6 +23,8 @@ public final class ErrorResponses {
             return 400;
         } else if (e instanceof UnauthorizedException) {
             return 401;
+        } else if (e instanceof ForbiddenException) {
+            return 403;
         } else if (e instanceof NotFoundException) {
             return 404;
         } else if (e instanceof ConflictException) {

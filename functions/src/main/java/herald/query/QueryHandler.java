@@ -5,7 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
-import herald.auth.ApiKeyAuthenticator;
+import herald.auth.AuthorizerContext;
 import herald.auth.Principal;
 import herald.events.Event;
 import herald.events.EventItems;
@@ -41,7 +41,6 @@ public final class QueryHandler implements RequestHandler<APIGatewayV2HTTPEvent,
 
     private final QueryStore store;
     private final EventsGraphql graphql;
-    private final ApiKeyAuthenticator authenticator;
     private final ScriptHooks scripts;
 
     public QueryHandler() {
@@ -54,18 +53,16 @@ public final class QueryHandler implements RequestHandler<APIGatewayV2HTTPEvent,
 
     private QueryHandler(Environment environment) {
         this(store(environment, AwsClients.dynamoDb(environment)),
-                new ApiKeyAuthenticator(environment.required("HERALD_API_KEY")),
                 Scripting.hooks(environment, AwsClients.dynamoDb(environment)));
     }
 
-    public QueryHandler(QueryStore store, ApiKeyAuthenticator authenticator) {
-        this(store, authenticator, ScriptHooks.NONE);
+    public QueryHandler(QueryStore store) {
+        this(store, ScriptHooks.NONE);
     }
 
-    public QueryHandler(QueryStore store, ApiKeyAuthenticator authenticator, ScriptHooks scripts) {
+    public QueryHandler(QueryStore store, ScriptHooks scripts) {
         this.store = store;
         this.graphql = new EventsGraphql(store);
-        this.authenticator = authenticator;
         this.scripts = scripts;
     }
 
@@ -83,7 +80,7 @@ public final class QueryHandler implements RequestHandler<APIGatewayV2HTTPEvent,
     private APIGatewayV2HTTPResponse handle(APIGatewayV2HTTPEvent event) {
         ApiRequest request = ApiRequest.of(event);
         return RequestGuard.respond(request, () -> {
-            Principal caller = authenticator.authenticate(request);
+            Principal caller = AuthorizerContext.principal(request);
             switch (request.routeKey()) {
                 case "POST /graphql":
                     return graphql(request.jsonBody(), caller);

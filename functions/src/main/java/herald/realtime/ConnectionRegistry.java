@@ -67,6 +67,11 @@ public final class ConnectionRegistry {
             if (project != null) {
                 item.put("project", s(project));
             }
+            if (principal.projects() != null) {
+                // a key limited to projects: what it may receive, whatever project it subscribed to
+                item.put("allowedProjects", principal.projects().isEmpty() ? AttributeValue.fromL(List.of())
+                        : AttributeValue.fromSs(new ArrayList<>(principal.projects())));
+            }
             dynamoDb.putItem(r -> r.tableName(subscriptionsTable).item(item));
         });
         Map<String, AttributeValue> connection = new HashMap<>();
@@ -85,7 +90,10 @@ public final class ConnectionRegistry {
         dynamoDb.deleteItem(r -> r.tableName(connectionsTable).key(Map.of("connectionId", s(connectionId))));
     }
 
-    /** The live connections subscribed to {@code topic} that accept an event of {@code project}. */
+    /**
+     * The live connections subscribed to {@code topic} that accept an event of {@code project}: the project they
+     * subscribed to, and the projects their key is limited to, allow it.
+     */
     public List<Subscriber> subscribers(String topic, String project) {
         long now = clock.instant().getEpochSecond();
         Map<String, Subscriber> found = new LinkedHashMap<>();
@@ -104,6 +112,10 @@ public final class ConnectionRegistry {
                     }
                     String subscribedProject = item.containsKey("project") ? item.get("project").s() : null;
                     boolean projectAccepts = project == null || subscribedProject == null || subscribedProject.equals(project);
+                    if (project != null && item.containsKey("allowedProjects")
+                            && !(item.get("allowedProjects").hasSs() && item.get("allowedProjects").ss().contains(project))) {
+                        projectAccepts = false;
+                    }
                     List<String> entries = item.get("subscriptions").l().stream().map(AttributeValue::s).toList();
                     if (projectAccepts && Subscriptions.of(entries).matches(topic)) {
                         String id = item.get("connectionId").s();

@@ -6,6 +6,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import herald.auth.ApiKeyAuthenticator;
+import herald.auth.AuthorizerContext;
 import herald.auth.Principal;
 import herald.http.HeraldException;
 import herald.http.Json;
@@ -19,9 +20,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code RealtimeFunction}: the WebSocket API's routes. {@code $connect} accepts a connection with a valid key (the
- * {@code token} query parameter, {@code X-Api-Key} or {@code Authorization: ApiKey}), or with none, as Ayon's web
- * client connects, and refuses a wrong one (401). Ayon's {@code {"topic": "auth", "token", "subscribe",
+ * {@code RealtimeFunction}: the WebSocket API's routes. {@code $connect} comes through the authorizer, which
+ * refuses a wrong key and passes a valid one's principal; a connection without a key is accepted, as Ayon's web
+ * client connects. Ayon's {@code {"topic": "auth", "token", "subscribe",
  * "project"}} message authenticates and (re)sets the subscriptions; as in Ayon, nothing is answered. A connection
  * that has not authenticated through the message receives nothing. {@code $disconnect} forgets the connection.
  *
@@ -44,7 +45,7 @@ public final class WebSocketHandler implements RequestHandler<APIGatewayV2WebSoc
 
     private WebSocketHandler(Environment environment) {
         this(Realtime.registry(environment, AwsClients.dynamoDb(environment)),
-                new ApiKeyAuthenticator(environment.required("HERALD_API_KEY")));
+                ApiKeyAuthenticator.fromEnvironment(environment, AwsClients.dynamoDb(environment)));
     }
 
     public WebSocketHandler(ConnectionRegistry registry, ApiKeyAuthenticator authenticator) {
@@ -57,15 +58,11 @@ public final class WebSocketHandler implements RequestHandler<APIGatewayV2WebSoc
         String connectionId = event.getRequestContext().getConnectionId();
         switch (event.getRequestContext().getRouteKey()) {
             case "$connect":
-                String key = presentedKey(event);
-                Principal principal = null;
-                if (key != null) {
-                    try {
-                        principal = authenticator.authenticateKey(key);
-                    } catch (HeraldException e) {
-                        return response(401);
-                    }
-                }
+                // The authorizer refused a wrong key already; without a key the connection is anonymous until
+                // Ayon's auth message.
+                Map<String, Object> authorizer = event.getRequestContext().getAuthorizer();
+                Principal principal = authorizer != null && authorizer.containsKey("name")
+                        ? AuthorizerContext.principal(authorizer) : null;
                 registry.open(connectionId, principal);
                 return response(200);
             case "$disconnect":
@@ -92,26 +89,6 @@ public final class WebSocketHandler implements RequestHandler<APIGatewayV2WebSoc
         }
     }
 
-    private static String presentedKey(APIGatewayV2WebSocketEvent event) {
-        Map<String, String> query = event.getQueryStringParameters();
-        if (query != null && query.get("token") != null && !query.get("token").isBlank()) {
-            return query.get("token");
-        }
-        Map<String, String> headers = event.getHeaders();
-        if (headers == null) {
-            return null;
-        }
-        for (var header : headers.entrySet()) {
-            String name = header.getKey().toLowerCase(Locale.ROOT);
-            if (name.equals("x-api-key")) {
-                return header.getValue();
-            }
-            if (name.equals("authorization") && header.getValue().toLowerCase(Locale.ROOT).startsWith("apikey ")) {
-                return header.getValue().substring("apikey ".length()).trim();
-            }
-        }
-        return null;
-    }
 
     private static APIGatewayV2WebSocketResponse response(int status) {
         APIGatewayV2WebSocketResponse response = new APIGatewayV2WebSocketResponse();

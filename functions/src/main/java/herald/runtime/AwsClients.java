@@ -23,7 +23,15 @@ public final class AwsClients {
     private AwsClients() {
     }
 
+    private static final java.util.Map<Environment, DynamoDbClient> DYNAMO_DB =
+            java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+
+    /** The function's DynamoDB client: one per environment, so every part of a handler shares it. */
     public static DynamoDbClient dynamoDb(Environment environment) {
+        return DYNAMO_DB.computeIfAbsent(environment, AwsClients::newDynamoDb);
+    }
+
+    private static DynamoDbClient newDynamoDb(Environment environment) {
         DynamoDbClientBuilder builder = DynamoDbClient.builder()
                 .httpClient(UrlConnectionHttpClient.builder()
                         .connectionTimeout(Duration.ofSeconds(2))

@@ -4,7 +4,8 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import herald.auth.ApiKeyAuthenticator;
+import herald.auth.AuthorizerContext;
+import herald.http.UnauthorizedException;
 import herald.auth.Principal;
 import herald.events.Caller;
 import herald.events.DispatchRequest;
@@ -40,18 +41,16 @@ public final class ScriptHooks {
     public static final String QUEUED_TOPIC = "script.queued";
 
     /** For handlers built without scripting (unit tests): every call goes straight to the handler. */
-    public static final ScriptHooks NONE = new ScriptHooks(null, null, null, null);
+    public static final ScriptHooks NONE = new ScriptHooks(null, null, null);
 
     private final ScriptLibrary library;
     private final ScriptRunner runner;
     private final EventService events;
-    private final ApiKeyAuthenticator authenticator;
 
-    public ScriptHooks(ScriptLibrary library, ScriptRunner runner, EventService events, ApiKeyAuthenticator authenticator) {
+    public ScriptHooks(ScriptLibrary library, ScriptRunner runner, EventService events) {
         this.library = library;
         this.runner = runner;
         this.events = events;
-        this.authenticator = authenticator;
     }
 
     public APIGatewayV2HTTPResponse around(APIGatewayV2HTTPEvent event,
@@ -61,11 +60,20 @@ public final class ScriptHooks {
         }
         ApiRequest request = ApiRequest.of(event);
         String base = EventNames.base(request);
-        Optional<Principal> principal = base == null ? Optional.empty() : authenticator.tryAuthenticate(request);
+        Optional<Principal> principal = base == null ? Optional.empty() : caller(request);
         if (principal.isEmpty()) {
             return handler.apply(event);
         }
         return RequestGuard.respond(request, () -> scripted(request, base, principal.get(), handler));
+    }
+
+    /** The caller, when the authorizer found a valid key: scripts never run for calls that will be refused. */
+    private static Optional<Principal> caller(ApiRequest request) {
+        try {
+            return Optional.of(AuthorizerContext.principal(request));
+        } catch (UnauthorizedException e) {
+            return Optional.empty();
+        }
     }
 
     private APIGatewayV2HTTPResponse scripted(ApiRequest request, String base, Principal principal,

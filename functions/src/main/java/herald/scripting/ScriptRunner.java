@@ -53,7 +53,8 @@ public final class ScriptRunner {
 
     static ObjectNode session(Principal principal) {
         ObjectNode session = Json.MAPPER.createObjectNode();
-        session.putObject("user").put("name", principal.name());
+        session.putObject("user").put("name", principal.name()).put("role", principal.role().wireName());
+        session.put("role", principal.role().wireName());
         if (principal.projects() == null) {
             session.putNull("projects");
         } else {

@@ -50,8 +50,21 @@ public final class ScriptableRoutes {
             "DELETE /api/v2/system/cache/_event/{event_name}",
             "POST /api/v2/system/cache/_event/{event_name}",
             "POST /api/v2/system/webhook/github",
+            "GET /api/v2/system/api_key",
+            "POST /api/v2/system/api_key",
+            "GET /api/v2/system/api_key/{name}",
+            "PATCH /api/v2/system/api_key/{name}",
+            "DELETE /api/v2/system/api_key/{name}",
             "ANY /api/v2/{service}",
             "ANY /api/v2/{service}/{proxy+}");
+
+    /** Routes that fire no scripts: key management, whose answers carry keys no script may see. */
+    public static final Set<String> UNSCRIPTED = Set.of(
+            "GET /api/v2/system/api_key",
+            "POST /api/v2/system/api_key",
+            "GET /api/v2/system/api_key/{name}",
+            "PATCH /api/v2/system/api_key/{name}",
+            "DELETE /api/v2/system/api_key/{name}");
 
     private static final List<String> ANY_VERBS = List.of("get", "post", "put", "patch", "delete");
 
@@ -65,6 +78,9 @@ public final class ScriptableRoutes {
     public static Set<String> eventNames(Set<String> services) {
         Set<String> names = new TreeSet<>();
         for (String route : ROUTES) {
+            if (UNSCRIPTED.contains(route)) {
+                continue;
+            }
             String method = route.substring(0, route.indexOf(' ')).toLowerCase(Locale.ROOT);
             String path = route.substring(route.indexOf(' ') + 1);
             if (path.contains("{service}")) {

@@ -6,7 +6,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import herald.auth.ApiKeyAuthenticator;
+import herald.auth.AuthorizerContext;
 import herald.auth.Principal;
 import herald.http.ApiRequest;
 import herald.http.ErrorResponses;
@@ -32,7 +32,6 @@ public final class ScriptedServiceHandler implements RequestHandler<APIGatewayV2
 
     private final ScriptLibrary library;
     private final ScriptRunner runner;
-    private final ApiKeyAuthenticator authenticator;
     private final ScriptHooks scripts;
 
     public ScriptedServiceHandler() {
@@ -49,15 +48,13 @@ public final class ScriptedServiceHandler implements RequestHandler<APIGatewayV2
 
     private ScriptedServiceHandler(Environment environment, ScriptLibrary library) {
         this(library, Scripting.runner(library, Scripting.events(environment, AwsClients.dynamoDb(environment))),
-                new ApiKeyAuthenticator(environment.required("HERALD_API_KEY")),
                 Scripting.hooks(environment, AwsClients.dynamoDb(environment), library));
     }
 
-    public ScriptedServiceHandler(ScriptLibrary library, ScriptRunner runner, ApiKeyAuthenticator authenticator,
+    public ScriptedServiceHandler(ScriptLibrary library, ScriptRunner runner,
             ScriptHooks scripts) {
         this.library = library;
         this.runner = runner;
-        this.authenticator = authenticator;
         this.scripts = scripts;
     }
 
@@ -69,7 +66,7 @@ public final class ScriptedServiceHandler implements RequestHandler<APIGatewayV2
     private APIGatewayV2HTTPResponse handle(APIGatewayV2HTTPEvent event) {
         ApiRequest request = ApiRequest.of(event);
         return RequestGuard.respond(request, () -> {
-            Principal caller = authenticator.authenticate(request);
+            Principal caller = AuthorizerContext.principal(request);
             String name = request.pathParameter("service").orElse("").toLowerCase(Locale.ROOT);
             if (name.equals("system")) {
                 throw new NotFoundException("No route for " + request.method() + " " + request.path()

@@ -1,6 +1,5 @@
 package herald.scripting;
 
-import herald.auth.ApiKeyAuthenticator;
 import herald.events.DynamoDbEventStore;
 import herald.events.EventService;
 import herald.events.RetentionPolicy;
@@ -55,8 +54,7 @@ public final class Scripting {
     /** The hooks on a library the function also uses itself (one cache per container). */
     public static ScriptHooks hooks(Environment environment, DynamoDbClient dynamoDb, ScriptLibrary library) {
         EventService events = events(environment, dynamoDb);
-        return new ScriptHooks(library, runner(library, events), events,
-                new ApiKeyAuthenticator(environment.required("HERALD_API_KEY")));
+        return new ScriptHooks(library, runner(library, events), events);
     }
 
     public static ScriptRunner runner(ScriptLibrary library, EventService events) {

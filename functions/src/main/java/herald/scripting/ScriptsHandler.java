@@ -4,7 +4,8 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
-import herald.auth.ApiKeyAuthenticator;
+import herald.auth.AuthorizerContext;
+import herald.auth.Permissions;
 import herald.auth.Principal;
 import herald.http.ApiRequest;
 import herald.http.ApiResponses;
@@ -36,7 +37,6 @@ public final class ScriptsHandler implements RequestHandler<APIGatewayV2HTTPEven
     private final ScriptAdmin admin;
     private final ScriptLibrary library;
     private final GitHubWebhook webhook;
-    private final ApiKeyAuthenticator authenticator;
     private final ScriptHooks scripts;
 
     public ScriptsHandler() {
@@ -53,16 +53,14 @@ public final class ScriptsHandler implements RequestHandler<APIGatewayV2HTTPEven
 
     private ScriptsHandler(Environment environment, ScriptLibrary library) {
         this(library, environment.optional("GITHUB_WEBHOOK_SECRET").orElse(null),
-                new ApiKeyAuthenticator(environment.required("HERALD_API_KEY")),
                 Scripting.hooks(environment, AwsClients.dynamoDb(environment), library));
     }
 
-    public ScriptsHandler(ScriptLibrary library, String webhookSecret, ApiKeyAuthenticator authenticator,
+    public ScriptsHandler(ScriptLibrary library, String webhookSecret,
             ScriptHooks scripts) {
         this.library = library;
         this.admin = new ScriptAdmin(library, Clock.systemUTC());
         this.webhook = new GitHubWebhook(webhookSecret, library.store(), library.stamps(), Clock.systemUTC());
-        this.authenticator = authenticator;
         this.scripts = scripts;
     }
 
@@ -78,7 +76,9 @@ public final class ScriptsHandler implements RequestHandler<APIGatewayV2HTTPEven
             if (route.equals(SYSTEM + "webhook/github")) {
                 return ApiResponses.json(200, webhook.receive(request));
             }
-            Principal caller = authenticator.authenticate(request);
+            Principal caller = AuthorizerContext.principal(request);
+            Permissions.requireAdmin(caller, route.startsWith(SYSTEM + "cache") ? "clear the script cache"
+                    : "read or change event scripts and scripted services");
             String method = request.effectiveMethod();
             if (route.equals(SYSTEM + "event")) {
                 return ApiResponses.json(200, Map.of("resource", ScriptableRoutes.eventNames(admin.list(ScriptKind.SERVICE)

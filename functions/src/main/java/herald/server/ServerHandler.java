@@ -4,8 +4,9 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
-import herald.auth.ApiKeyAuthenticator;
+import herald.auth.AuthorizerContext;
 import herald.auth.Principal;
+import herald.auth.Role;
 import herald.http.ApiRequest;
 import herald.http.ApiResponses;
 import herald.http.NotFoundException;
@@ -29,7 +30,6 @@ public final class ServerHandler implements RequestHandler<APIGatewayV2HTTPEvent
     /** The Ayon server API level Herald implements; Ayon's Python client reads it to pick request shapes. */
     public static final String AYON_API_VERSION = "1.16.0";
 
-    private final ApiKeyAuthenticator authenticator;
     private final ScriptHooks scripts;
 
     public ServerHandler() {
@@ -41,17 +41,11 @@ public final class ServerHandler implements RequestHandler<APIGatewayV2HTTPEvent
     }
 
     private ServerHandler(herald.runtime.Environment environment) {
-        this(new ApiKeyAuthenticator(environment.required("HERALD_API_KEY")),
-                Scripting.enabled(environment)
+        this(Scripting.enabled(environment)
                         ? Scripting.hooks(environment, herald.runtime.AwsClients.dynamoDb(environment)) : ScriptHooks.NONE);
     }
 
-    public ServerHandler(ApiKeyAuthenticator authenticator) {
-        this(authenticator, ScriptHooks.NONE);
-    }
-
-    public ServerHandler(ApiKeyAuthenticator authenticator, ScriptHooks scripts) {
-        this.authenticator = authenticator;
+    public ServerHandler(ScriptHooks scripts) {
         this.scripts = scripts;
     }
 
@@ -72,9 +66,9 @@ public final class ServerHandler implements RequestHandler<APIGatewayV2HTTPEvent
                     info.put("heraldVersion", HeraldVersion.current());
                     return ApiResponses.json(200, info);
                 case "GET /api/users/me":
-                    return ApiResponses.json(200, user(authenticator.authenticate(request)));
+                    return ApiResponses.json(200, user(AuthorizerContext.principal(request)));
                 case "GET /api/attributes":
-                    authenticator.authenticate(request);
+                    AuthorizerContext.principal(request);
                     return ApiResponses.json(200, Map.of("attributes", java.util.List.of()));
                 default:
                     throw new NotFoundException("No route for " + request.method() + " " + request.path()
@@ -89,10 +83,15 @@ public final class ServerHandler implements RequestHandler<APIGatewayV2HTTPEvent
      */
     static Map<String, Object> user(Principal principal) {
         Map<String, Object> data = new LinkedHashMap<>();
-        data.put("isAdmin", true);
-        data.put("isService", true);
-        data.put("isManager", true);
+        data.put("isAdmin", principal.isAdmin());
+        // Ayon's API keys belong to service users; here the admin and service roles answer as one
+        data.put("isService", principal.role().isManager());
+        data.put("isManager", principal.role().isManager());
         data.put("isGuest", false);
+        data.put("role", principal.role().wireName());
+        if (principal.projects() != null) {
+            data.put("accessGroups", principal.projects().stream().sorted().toList());
+        }
         Map<String, Object> user = new LinkedHashMap<>();
         user.put("name", principal.name());
         user.put("active", true);

@@ -30,7 +30,7 @@ class ApiKeyAuthenticatorTest {
     void theHeaderWinsOverTheQueryParameter() {
         assertThatThrownBy(() -> authenticator.authenticate(
                 request(Map.of("x-api-key", "wrong"), Map.of("api_key", "the-right-key"))))
-                .isInstanceOf(UnauthorizedException.class).hasMessage("Invalid API key");
+                .isInstanceOf(UnauthorizedException.class).hasMessageStartingWith("Invalid API key");
     }
 
     @Test
@@ -40,9 +40,9 @@ class ApiKeyAuthenticatorTest {
         assertThatThrownBy(() -> authenticator.authenticate(request(Map.of("authorization", "Bearer the-right-key"), null)))
                 .hasMessageStartingWith("Missing API key");
         assertThatThrownBy(() -> authenticator.authenticate(request(Map.of("x-api-key", "the-right-ke"), null)))
-                .hasMessage("Invalid API key");
+                .hasMessageStartingWith("Invalid API key");
         assertThatThrownBy(() -> authenticator.authenticate(request(Map.of("x-api-key", "the-right-key-and-more"), null)))
-                .hasMessage("Invalid API key");
+                .hasMessageStartingWith("Invalid API key");
     }
 
     @Test

@@ -45,7 +45,8 @@ final class HttpApiEvents {
             }
         });
 
-        boolean text = isText(headers.get("content-type"));
+        // Text that is not UTF-8 is passed base64-encoded, as binary, so the function sees the bytes sent.
+        boolean text = isText(headers.get("content-type")) && isUtf8(body);
         String encodedBody = body.length == 0 ? null
                 : text ? new String(body, StandardCharsets.UTF_8) : Base64.getEncoder().encodeToString(body);
         long now = System.currentTimeMillis();
@@ -97,6 +98,15 @@ final class HttpApiEvents {
             parameters.merge(name, value, (a, b) -> a + "," + b);
         }
         return parameters;
+    }
+
+    private static boolean isUtf8(byte[] body) {
+        try {
+            StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(body));
+            return true;
+        } catch (java.nio.charset.CharacterCodingException e) {
+            return false;
+        }
     }
 
     private static boolean isText(String contentType) {

@@ -1,5 +1,6 @@
 package herald.local;
 
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -18,7 +19,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP API on localhost: each request is matched to a route of the template, turned into the event API
- * Gateway would send, handed to the route's function, and its response written back. Failures that API Gateway
+ * Gateway would send, passed through the route's Lambda authorizer ({@link LambdaAuthorizers}), handed to the
+ * route's function, and its response written back. Failures that API Gateway
  * itself answers (no route, a body over 10 MB, a function that throws) get API Gateway's own answers.
  */
 final class HttpApiServer implements AutoCloseable {
@@ -33,10 +35,12 @@ final class HttpApiServer implements AutoCloseable {
     private final HttpRoutes routes;
     private final String stage;
     private final WebSocketApiServer webSocket;
+    private final LambdaAuthorizers authorizers;
 
-    HttpApiServer(String host, int port, HttpRoutes routes, String stage, WebSocketApiServer webSocket)
-            throws IOException {
+    HttpApiServer(String host, int port, HttpRoutes routes, String stage, WebSocketApiServer webSocket,
+            LambdaAuthorizers authorizers) throws IOException {
         this.routes = routes;
+        this.authorizers = authorizers;
         this.stage = stage;
         this.webSocket = webSocket;
         this.server = HttpServer.create(new InetSocketAddress(host, port), 128);
@@ -77,9 +81,21 @@ final class HttpApiServer implements AutoCloseable {
                 send(exchange, 404, "{\"message\":\"Not Found\"}");
                 return;
             }
+            APIGatewayV2HTTPEvent event = HttpApiEvents.build(exchange, match.get(), stage, body);
+            String authorizer = match.get().route().authorizer();
+            if (authorizer != null) {
+                LambdaAuthorizers.Decision decision = authorizers.authorize(authorizer, event);
+                if (!decision.allowed()) {
+                    send(exchange, decision.status(), decision.body());
+                    return;
+                }
+                APIGatewayV2HTTPEvent.RequestContext.Authorizer context = new APIGatewayV2HTTPEvent.RequestContext.Authorizer();
+                context.setLambda(decision.context());
+                event.getRequestContext().setAuthorizer(context);
+            }
             Object result;
             try {
-                result = match.get().function().invoke(HttpApiEvents.build(exchange, match.get(), stage, body));
+                result = match.get().function().invoke(event);
             } catch (Throwable failure) {
                 LOG.error("{} failed on {} {}", match.get().function().name(), method, path, failure);
                 send(exchange, 500, "{\"message\":\"Internal Server Error\"}");
@@ -87,7 +103,9 @@ final class HttpApiServer implements AutoCloseable {
             }
             write(exchange, (APIGatewayV2HTTPResponse) result);
         } catch (IOException | RuntimeException e) {
-            LOG.warn("Could not answer {} {}: {}", exchange.getRequestMethod(), exchange.getRequestURI(), e.toString());
+            // the path only: a query string may hold an API key
+            LOG.warn("Could not answer {} {}: {}", exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(),
+                    e.toString());
         }
     }
 

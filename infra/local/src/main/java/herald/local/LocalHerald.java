@@ -1,6 +1,7 @@
 package herald.local;
 
 import java.net.URI;
+import java.time.Clock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -64,6 +65,15 @@ public final class LocalHerald implements AutoCloseable {
     /** Starts Herald with its HTTP API on {@code httpPort} and its WebSocket API on {@code webSocketPort} (0: free). */
     public static LocalHerald start(Path templateFile, String host, int httpPort, int webSocketPort,
             Map<String, String> parameters) throws Exception {
+        return start(templateFile, host, httpPort, webSocketPort, parameters, Clock.systemUTC());
+    }
+
+    /**
+     * As above, with the clock API Gateway's authorizer cache keeps time by (tests move it on to see a cached result
+     * expire).
+     */
+    public static LocalHerald start(Path templateFile, String host, int httpPort, int webSocketPort,
+            Map<String, String> parameters, Clock gatewayClock) throws Exception {
         SamTemplate template = SamTemplate.load(templateFile, parameters);
         // Chosen now, because functions are told the Management API's endpoint before the servers start.
         int chosenHttpPort = httpPort == 0 ? LocalDynamoDb.freePort() : httpPort;
@@ -90,7 +100,8 @@ public final class LocalHerald implements AutoCloseable {
                 webSocket.start();
             }
             http = new HttpApiServer(host, chosenHttpPort, new HttpRoutes(new ArrayList<>(functions.values())),
-                    template.httpStage(), webSocket);
+                    template.httpStage(), webSocket,
+                    new LambdaAuthorizers(template.httpAuthorizers(), functions, gatewayClock));
             streams = new StreamPoller(dynamoDb.client(), dynamoDb.streamsClient());
             for (LocalFunction function : functions.values()) {
                 for (SamTemplate.StreamSpec stream : function.spec().streams()) {

@@ -24,9 +24,16 @@ public final class SamTemplate {
     public record BucketSpec(String logicalId, String name) {
     }
 
-    /** A route of the HTTP API: a method (or ANY) and a path template, or the {@code $default} route. */
-    public record RouteSpec(String method, String path) {
-        public static final RouteSpec DEFAULT = new RouteSpec(null, null);
+    /**
+     * A route of the HTTP API: a method (or ANY) and a path template, or the {@code $default} route; and the name of
+     * the Lambda authorizer it goes through (null: none).
+     */
+    public record RouteSpec(String method, String path, String authorizer) {
+        public static final RouteSpec DEFAULT = new RouteSpec(null, null, null);
+
+        public RouteSpec(String method, String path) {
+            this(method, path, null);
+        }
 
         public boolean isDefault() {
             return path == null;
@@ -52,6 +59,20 @@ public final class SamTemplate {
         }
     }
 
+    /**
+     * A Lambda REQUEST authorizer of the HTTP API ({@code Auth.Authorizers} of the {@code AWS::Serverless::HttpApi}):
+     * the function, its identity sources ({@code $request.header.X-Api-Key}, {@code $request.querystring.name}), how
+     * long a result is cached (0: not cached), and whether it answers with simple responses.
+     */
+    public record AuthorizerSpec(String name, String function, List<String> identitySources, int ttlSeconds,
+            boolean simpleResponses) {
+    }
+
+    /** The HTTP API's authorizers and the one every route uses unless it names another or NONE. */
+    record HttpAuth(Map<String, AuthorizerSpec> authorizers, String defaultAuthorizer) {
+        static final HttpAuth NONE = new HttpAuth(Map.of(), null);
+    }
+
     /** A Lambda function: its handler, the environment the template gives it, its limits, routes and streams. */
     public record FunctionSpec(String logicalId, String handler, Map<String, String> environment, int timeoutSeconds,
             int memoryMb, List<RouteSpec> routes, List<StreamSpec> streams) {
@@ -63,7 +84,12 @@ public final class SamTemplate {
      * a custom key), read from its {@code AWS::ApiGatewayV2::Route}s and their Lambda integrations.
      */
     public record WebSocketSpec(String apiId, String routeSelectionExpression, String stage,
-            Map<String, String> routeFunctions) {
+            Map<String, String> routeFunctions, String connectAuthorizerFunction) {
+
+        public WebSocketSpec(String apiId, String routeSelectionExpression, String stage,
+                Map<String, String> routeFunctions) {
+            this(apiId, routeSelectionExpression, stage, routeFunctions, null);
+        }
     }
 
     private final Map<String, String> parameters;
@@ -72,6 +98,7 @@ public final class SamTemplate {
     private final List<BucketSpec> buckets = new ArrayList<>();
     private final List<FunctionSpec> functions = new ArrayList<>();
     private final String httpStage;
+    private final HttpAuth httpAuth;
 
     private SamTemplate(Map<String, Object> document, Map<String, String> parameterValues) {
         Map<String, Object> resources = map(document.get("Resources"), "Resources");
@@ -89,6 +116,13 @@ public final class SamTemplate {
         Map<String, Object> functionGlobals = map(map(document.getOrDefault("Globals", Map.of()), "Globals")
                 .getOrDefault("Function", Map.of()), "Globals.Function");
 
+        HttpAuth auth = HttpAuth.NONE;
+        for (var entry : resources.entrySet()) {
+            if (types.get(entry.getKey()).equals("AWS::Serverless::HttpApi")) {
+                auth = httpAuth(entry.getKey(), properties(entry), intrinsics);
+            }
+        }
+        this.httpAuth = auth;
         String stage = "$default";
         int httpApis = 0;
         for (var entry : resources.entrySet()) {
@@ -103,7 +137,7 @@ public final class SamTemplate {
                     buckets.add(new BucketSpec(id, physicalNames.get(id)));
                     break;
                 case "AWS::Serverless::Function":
-                    functions.add(function(id, properties, functionGlobals, intrinsics));
+                    functions.add(function(id, properties, functionGlobals, intrinsics, auth));
                     break;
                 case "AWS::Serverless::HttpApi":
                     httpApis++;
@@ -153,8 +187,67 @@ public final class SamTemplate {
         return httpStage;
     }
 
+    /** The HTTP API's authorizers, by name. */
+    public Map<String, AuthorizerSpec> httpAuthorizers() {
+        return httpAuth.authorizers();
+    }
+
+    private static HttpAuth httpAuth(String id, Map<String, Object> properties, Intrinsics intrinsics) {
+        Map<String, Object> auth = map(properties.getOrDefault("Auth", Map.of()), id + ".Auth");
+        Map<String, AuthorizerSpec> authorizers = new LinkedHashMap<>();
+        map(auth.getOrDefault("Authorizers", Map.of()), id + ".Auth.Authorizers").forEach((name, value) -> {
+            Map<String, Object> authorizer = map(value, id + ".Auth.Authorizers." + name);
+            String where = id + ".Auth.Authorizers." + name;
+            String arn = intrinsics.resolveString(authorizer.get("FunctionArn"));
+            int function = arn == null ? -1 : arn.indexOf(":function:");
+            if (function < 0) {
+                throw new IllegalArgumentException(where + ": the local runtime serves Lambda authorizers, whose "
+                        + "FunctionArn is a function's Arn (JWT authorizers are not served)");
+            }
+            if (!"2.0".equals(String.valueOf(authorizer.getOrDefault("AuthorizerPayloadFormatVersion", "2.0")))) {
+                throw new IllegalArgumentException(where + ": the local runtime serves payload format 2.0 only");
+            }
+            Map<String, Object> identity = map(authorizer.getOrDefault("Identity", Map.of()), where + ".Identity");
+            List<String> sources = new ArrayList<>();
+            for (Object header : (List<?>) identity.getOrDefault("Headers", List.of())) {
+                sources.add("$request.header." + intrinsics.resolveString(header));
+            }
+            for (Object query : (List<?>) identity.getOrDefault("QueryStrings", List.of())) {
+                sources.add("$request.querystring." + intrinsics.resolveString(query));
+            }
+            int ttl = Integer.parseInt(intrinsics.resolveString(identity.getOrDefault("ReauthorizeEvery", 300)));
+            if (ttl > 0 && sources.isEmpty()) {
+                throw new IllegalArgumentException(where + ": API Gateway caches an authorizer's results by its "
+                        + "identity sources, so ReauthorizeEvery > 0 needs Identity.Headers or Identity.QueryStrings");
+            }
+            authorizers.put(name, new AuthorizerSpec(name, arn.substring(function + ":function:".length()).split("/")[0],
+                    List.copyOf(sources), ttl, Boolean.parseBoolean(String.valueOf(
+                            authorizer.getOrDefault("EnableSimpleResponses", false)))));
+        });
+        Object defaultAuthorizer = auth.get("DefaultAuthorizer");
+        if (defaultAuthorizer != null && !authorizers.containsKey(String.valueOf(defaultAuthorizer))) {
+            throw new IllegalArgumentException(id + ".Auth.DefaultAuthorizer names no authorizer: " + defaultAuthorizer);
+        }
+        return new HttpAuth(Map.copyOf(authorizers), defaultAuthorizer == null ? null : String.valueOf(defaultAuthorizer));
+    }
+
+    private static String routeAuthorizer(String where, Map<String, Object> eventProperties, HttpAuth auth) {
+        Map<String, Object> routeAuth = map(eventProperties.getOrDefault("Auth", Map.of()), where + ".Auth");
+        Object named = routeAuth.get("Authorizer");
+        if (named == null) {
+            return auth.defaultAuthorizer();
+        }
+        if ("NONE".equals(named)) {
+            return null;
+        }
+        if (!auth.authorizers().containsKey(String.valueOf(named))) {
+            throw new IllegalArgumentException(where + ".Auth.Authorizer names no authorizer of the HTTP API: " + named);
+        }
+        return String.valueOf(named);
+    }
+
     private static FunctionSpec function(String id, Map<String, Object> properties, Map<String, Object> globals,
-            Intrinsics intrinsics) {
+            Intrinsics intrinsics, HttpAuth auth) {
         Map<String, Object> merged = new LinkedHashMap<>(globals);
         merged.putAll(properties);
         Map<String, String> environment = new LinkedHashMap<>();
@@ -177,11 +270,12 @@ public final class SamTemplate {
             }
             Object path = eventProperties.get("Path");
             Object method = eventProperties.get("Method");
+            String authorizer = routeAuthorizer(id + ".Events." + eventName, eventProperties, auth);
             if (path == null && method == null) {
-                routes.add(RouteSpec.DEFAULT);
+                routes.add(new RouteSpec(null, null, authorizer));
             } else {
                 routes.add(new RouteSpec(String.valueOf(Objects.requireNonNullElse(method, "ANY"))
-                        .toUpperCase(java.util.Locale.ROOT), String.valueOf(path)));
+                        .toUpperCase(java.util.Locale.ROOT), String.valueOf(path), authorizer));
             }
         });
         String handler = String.valueOf(Objects.requireNonNull(merged.get("Handler"), id + " has no Handler"));
@@ -235,7 +329,9 @@ public final class SamTemplate {
             return null;
         }
         Map<String, String> integrations = new LinkedHashMap<>();
+        Map<String, String> authorizers = new LinkedHashMap<>();
         Map<String, String> routes = new LinkedHashMap<>();
+        String connectAuthorizer = null;
         String stage = "$default";
         for (var entry : resources.entrySet()) {
             Map<String, Object> properties = properties(entry);
@@ -255,6 +351,15 @@ public final class SamTemplate {
                 case "AWS::ApiGatewayV2::Stage":
                     stage = intrinsics.resolveString(properties.get("StageName"));
                     break;
+                case "AWS::ApiGatewayV2::Authorizer":
+                    String authorizerUri = intrinsics.resolveString(properties.get("AuthorizerUri"));
+                    int at = authorizerUri == null ? -1 : authorizerUri.indexOf(":function:");
+                    if (at < 0 || !"REQUEST".equals(properties.get("AuthorizerType"))) {
+                        throw new IllegalArgumentException(entry.getKey() + ": the local runtime serves Lambda REQUEST "
+                                + "authorizers, whose AuthorizerUri names a function's Arn");
+                    }
+                    authorizers.put(entry.getKey(), authorizerUri.substring(at + ":function:".length()).split("/")[0]);
+                    break;
                 default:
                     break;
             }
@@ -269,10 +374,19 @@ public final class SamTemplate {
                     throw new IllegalArgumentException(entry.getKey() + ": Target must be integrations/<an integration "
                             + "of the same API>");
                 }
-                routes.put(intrinsics.resolveString(properties.get("RouteKey")), integrations.get(integration));
+                String routeKey = intrinsics.resolveString(properties.get("RouteKey"));
+                routes.put(routeKey, integrations.get(integration));
+                if ("CUSTOM".equals(properties.get("AuthorizationType"))) {
+                    String authorizer = intrinsics.resolveString(properties.get("AuthorizerId"));
+                    if (!routeKey.equals("$connect") || !authorizers.containsKey(authorizer)) {
+                        throw new IllegalArgumentException(entry.getKey() + ": a WebSocket API authorizes $connect only, "
+                                + "with AuthorizerId naming an AWS::ApiGatewayV2::Authorizer of the same API");
+                    }
+                    connectAuthorizer = authorizers.get(authorizer);
+                }
             }
         }
-        return new WebSocketSpec(api, selection, stage, Map.copyOf(routes));
+        return new WebSocketSpec(api, selection, stage, Map.copyOf(routes), connectAuthorizer);
     }
 
     private static Map<String, Object> properties(Map.Entry<String, Object> resource) {

@@ -75,6 +75,9 @@ final class WebSocketApiServer extends WebSocketServer {
         APIGatewayV2WebSocketEvent event = event("$connect", "CONNECT", id, null);
         event.setHeaders(headers);
         event.setQueryStringParameters(query(request.getResourceDescriptor()));
+        if (spec.connectAuthorizerFunction() != null) {
+            event.getRequestContext().setAuthorizer(authorize(event));
+        }
         Optional<Integer> status = invoke("$connect", event);
         if (status.isPresent() && (status.get() < 200 || status.get() > 299)) {
             throw new InvalidDataException(CloseFrame.POLICY_VALIDATION,
@@ -198,6 +201,49 @@ final class WebSocketApiServer extends WebSocketServer {
         event.setBody(body);
         event.setIsBase64Encoded(false);
         return event;
+    }
+
+    /**
+     * Runs the {@code $connect} authorizer as API Gateway does for a WebSocket API: the REQUEST payload with the
+     * handshake's headers and query and a {@code methodArn}; an IAM policy that does not allow
+     * {@code execute-api:Invoke} refuses the handshake (403), a failing authorizer too (500). What it returns in
+     * {@code context}, with its {@code principalId}, becomes {@code requestContext.authorizer}.
+     */
+    private Map<String, Object> authorize(APIGatewayV2WebSocketEvent connect) throws InvalidDataException {
+        Map<String, Object> request = new LinkedHashMap<>();
+        request.put("type", "REQUEST");
+        request.put("methodArn", "arn:aws:execute-api:" + Intrinsics.REGION + ":" + Intrinsics.ACCOUNT + ":local/"
+                + spec.stage() + "/$connect");
+        request.put("headers", connect.getHeaders());
+        request.put("queryStringParameters", connect.getQueryStringParameters());
+        request.put("stageVariables", Map.of());
+        request.put("requestContext", Json.MAPPER.convertValue(connect.getRequestContext(), Map.class));
+        Object result;
+        try {
+            result = functions.get(spec.connectAuthorizerFunction()).invoke(request);
+        } catch (Throwable failure) {
+            LOG.error("The $connect authorizer failed", failure);
+            throw new InvalidDataException(CloseFrame.POLICY_VALIDATION, "500: the authorizer failed");
+        }
+        JsonNode response = Json.MAPPER.valueToTree(result);
+        boolean allowed = false;
+        for (JsonNode statement : response.path("policyDocument").path("Statement")) {
+            if (statement.path("Effect").asText().equals("Deny")) {
+                allowed = false;
+                break;
+            }
+            if (statement.path("Effect").asText().equals("Allow")) {
+                allowed = true;
+            }
+        }
+        if (!allowed) {
+            throw new InvalidDataException(CloseFrame.POLICY_VALIDATION, "403: the authorizer refused the connection");
+        }
+        Map<String, Object> authorizer = new LinkedHashMap<>();
+        response.path("context").fields().forEachRemaining(field -> authorizer.put(field.getKey(),
+                field.getValue().isValueNode() ? field.getValue().asText() : field.getValue().toString()));
+        authorizer.put("principalId", response.path("principalId").asText());
+        return authorizer;
     }
 
     /** Invokes the route's function; its status code, or empty when the route has no function. */

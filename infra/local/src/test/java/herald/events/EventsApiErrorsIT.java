@@ -101,12 +101,14 @@ class EventsApiErrorsIT {
         responses.add(anonymous.get("/api/events/" + UNKNOWN_ID));
         responses.add(anonymous.patch("/api/events/" + UNKNOWN_ID, "{}"));
         responses.add(anonymous.delete("/api/events/" + UNKNOWN_ID));
+        // Without X-Api-Key, API Gateway answers before the authorizer (the identity source of its cache is missing).
+        responses.add(anonymous.get("/api/events/" + UNKNOWN_ID, "Authorization", "Bearer " + LocalHeraldExtension.API_KEY));
         for (Response response : responses) {
-            assertClearError(response, 401, "Missing API key");
+            assertThat(response.status()).isEqualTo(401);
+            assertThat(response.body()).isEqualTo("{\"message\":\"Unauthorized\"}");
         }
         assertClearError(api.withKey("not-the-key").get("/api/events/" + UNKNOWN_ID), 401, "Invalid API key");
-        assertClearError(anonymous.get("/api/events/" + UNKNOWN_ID, "Authorization", "Bearer " + LocalHeraldExtension.API_KEY),
-                401, "Missing API key");
+        assertClearError(api.withKey("not-the-key").post("/api/events", "{\"topic\":\"a.b\"}"), 401, "Invalid API key");
     }
 
     @Test

@@ -37,11 +37,31 @@ class SamTemplateTest {
         assertThat(events.handler()).isEqualTo("herald.events.EventsHandler::handleRequest");
         assertThat(events.environment()).containsEntry("EVENTS_TABLE", "EventsTable")
                 .containsEntry("EVENT_HASHES_TABLE", "EventHashesTable")
-                .containsEntry("HERALD_API_KEY", "k".repeat(32))
-                .containsEntry("HERALD_STAGE", "$default");
+                .containsEntry("HERALD_STAGE", "$default")
+                .doesNotContainKey("HERALD_API_KEY");
         assertThat(events.timeoutSeconds()).isEqualTo(10);
         assertThat(template.httpStage()).isEqualTo("$default");
         assertThat(template.tables()).extracting(SamTemplate.TableSpec::name).contains("EventsTable", "EventHashesTable");
+    }
+
+    /** Every route goes through the cached API key authorizer but the public ones and the script cache's. */
+    @Test
+    void routesNameTheirAuthorizers() {
+        SamTemplate template = SamTemplate.load(LocalHeraldExtension.template(), KEY);
+        assertThat(template.httpAuthorizers()).containsOnlyKeys("ApiKey", "ApiKeyAnywhere");
+        SamTemplate.AuthorizerSpec cached = template.httpAuthorizers().get("ApiKey");
+        assertThat(cached.function()).isEqualTo("AuthorizerFunction");
+        assertThat(cached.identitySources()).containsExactly("$request.header.X-Api-Key");
+        assertThat(cached.ttlSeconds()).isEqualTo(300);
+        assertThat(template.httpAuthorizers().get("ApiKeyAnywhere").identitySources()).isEmpty();
+        Map<String, String> authorizers = new java.util.TreeMap<>();
+        template.functions().forEach(f -> f.routes().forEach(r -> authorizers.put(r.routeKey(),
+                String.valueOf(r.authorizer()))));
+        assertThat(authorizers).containsEntry("GET /", "null").containsEntry("GET /api/info", "null")
+                .containsEntry("$default", "null").containsEntry("POST /api/v2/system/webhook/github", "null")
+                .containsEntry("DELETE /api/v2/system/cache", "ApiKeyAnywhere")
+                .containsEntry("POST /api/events", "ApiKey").containsEntry("POST /api/v2/system/api_key", "ApiKey");
+        assertThat(template.webSocket().orElseThrow().connectAuthorizerFunction()).isEqualTo("AuthorizerFunction");
     }
 
     @Test

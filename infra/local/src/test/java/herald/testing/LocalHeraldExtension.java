@@ -24,10 +24,12 @@ public final class LocalHeraldExtension implements ParameterResolver {
     private static final class Running implements ExtensionContext.Store.CloseableResource, AutoCloseable {
         final LocalHerald herald;
         final FakeGitHub gitHub;
+        final AdjustableClock gatewayClock;
 
-        Running(LocalHerald herald, FakeGitHub gitHub) {
+        Running(LocalHerald herald, FakeGitHub gitHub, AdjustableClock gatewayClock) {
             this.herald = herald;
             this.gitHub = gitHub;
+            this.gatewayClock = gatewayClock;
         }
 
         @Override
@@ -40,13 +42,17 @@ public final class LocalHeraldExtension implements ParameterResolver {
     @Override
     public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
         Class<?> type = parameter.getParameter().getType();
-        return type == LocalHerald.class || type == HeraldClient.class || type == FakeGitHub.class;
+        return type == LocalHerald.class || type == HeraldClient.class || type == FakeGitHub.class
+                || type == AdjustableClock.class;
     }
 
     @Override
     public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
         if (parameter.getParameter().getType() == FakeGitHub.class) {
             return running(context).gitHub;
+        }
+        if (parameter.getParameter().getType() == AdjustableClock.class) {
+            return running(context).gatewayClock;
         }
         LocalHerald herald = herald(context);
         return parameter.getParameter().getType() == LocalHerald.class ? herald : new HeraldClient(herald.baseUrl(), API_KEY);
@@ -63,14 +69,15 @@ public final class LocalHeraldExtension implements ParameterResolver {
 
     private static Running start() {
         FakeGitHub gitHub = null;
+        AdjustableClock gatewayClock = new AdjustableClock();
         try {
             gitHub = new FakeGitHub();
-            return new Running(LocalHerald.start(template(), "127.0.0.1", 0, Map.of(
+            return new Running(LocalHerald.start(template(), "127.0.0.1", 0, 0, Map.of(
                     LocalHerald.API_KEY_PARAMETER, API_KEY,
                     "GitHubApiUrl", gitHub.url().toString(),
                     "GitHubToken", FakeGitHub.TOKEN,
                     "GitHubWebhookSecret", WEBHOOK_SECRET,
-                    "ScriptTimeoutMs", "1500")), gitHub);
+                    "ScriptTimeoutMs", "1500"), gatewayClock), gitHub, gatewayClock);
         } catch (Exception e) {
             if (gitHub != null) {
                 gitHub.close();

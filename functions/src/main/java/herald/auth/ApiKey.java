@@ -1,0 +1,44 @@
+package herald.auth;
+
+import herald.http.Json;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Instant;
+import java.util.Set;
+
+/**
+ * An API key as Herald keeps it: its {@code name} (the {@code user} recorded on the events it creates), the SHA-256
+ * of the key (never the key), the key's first characters (to recognise it in a list), its role, the projects it is
+ * limited to (null: all), when it expires and when it was revoked (null: never), and when it was last used.
+ */
+public record ApiKey(String name, String hash, String prefix, Role role, Set<String> projects, Instant expiresAt,
+        Instant revokedAt, Instant lastUsedAt, Instant createdAt, Instant updatedAt, String createdBy) {
+
+    public boolean validAt(Instant now) {
+        return revokedAt == null && (expiresAt == null || expiresAt.isAfter(now));
+    }
+
+    public Principal principal() {
+        return new Principal(name, role, projects);
+    }
+
+    /** The key as the admin API shows it: everything but the hash. */
+    public ObjectNode toJson(Instant now) {
+        ObjectNode json = Json.MAPPER.createObjectNode();
+        json.put("name", name);
+        json.put("role", role.wireName());
+        if (projects == null) {
+            json.putNull("projects");
+        } else {
+            projects.stream().sorted().forEach(json.putArray("projects")::add);
+        }
+        json.put("key_prefix", prefix);
+        json.put("expires_at", expiresAt == null ? null : expiresAt.toString());
+        json.put("revoked_at", revokedAt == null ? null : revokedAt.toString());
+        json.put("last_used_at", lastUsedAt == null ? null : lastUsedAt.toString());
+        json.put("created_date", createdAt.toString());
+        json.put("last_modified_date", updatedAt.toString());
+        json.put("created_by", createdBy);
+        json.put("status", revokedAt != null ? "revoked" : expiresAt != null && !expiresAt.isAfter(now) ? "expired" : "active");
+        return json;
+    }
+}

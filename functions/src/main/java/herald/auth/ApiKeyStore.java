@@ -1,0 +1,170 @@
+package herald.auth;
+
+import herald.http.ConflictException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.Put;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+
+/**
+ * API keys in the keys table, two items per key written together: {@code id = "name#<name>"} (what the admin API
+ * reads, and what makes names unique) and {@code id = "hash#<sha256 of the key>"} (what authentication reads with
+ * one strongly consistent GetItem, so a revocation holds from the next request in every container). The key
+ * itself is never stored.
+ *
+ * <p>Thread-safe.
+ */
+public final class ApiKeyStore {
+
+    private final DynamoDbClient dynamoDb;
+    private final String table;
+
+    public ApiKeyStore(DynamoDbClient dynamoDb, String table) {
+        this.dynamoDb = dynamoDb;
+        this.table = table;
+    }
+
+    /** Stores a new key; 409 if the name is taken. */
+    public void create(ApiKey key) {
+        try {
+            dynamoDb.transactWriteItems(b -> b.transactItems(
+                    TransactWriteItem.builder().put(Put.builder().tableName(table).item(toItem("name#" + key.name(), key))
+                            .conditionExpression("attribute_not_exists(id)").build()).build(),
+                    TransactWriteItem.builder().put(Put.builder().tableName(table).item(toItem("hash#" + key.hash(), key))
+                            .conditionExpression("attribute_not_exists(id)").build()).build()));
+        } catch (TransactionCanceledException e) {
+            throw new ConflictException("An API key named '" + key.name() + "' exists; choose another name, or "
+                    + "DELETE /api/v2/system/api_key/" + key.name() + " first");
+        }
+    }
+
+    /** Replaces a key's record (role, projects, expiry, revocation) in both items. */
+    public void replace(ApiKey previous, ApiKey key) {
+        try {
+            dynamoDb.transactWriteItems(b -> b.transactItems(
+                    TransactWriteItem.builder().put(Put.builder().tableName(table).item(toItem("name#" + key.name(), key))
+                            .conditionExpression("updatedAt = :read")
+                            .expressionAttributeValues(Map.of(":read", AttributeValue.fromS(previous.updatedAt().toString())))
+                            .build()).build(),
+                    TransactWriteItem.builder().put(Put.builder().tableName(table).item(toItem("hash#" + key.hash(), key))
+                            .build()).build()));
+        } catch (TransactionCanceledException e) {
+            throw new ConflictException("The API key '" + key.name() + "' was changed by another request; read it and "
+                    + "try again");
+        }
+    }
+
+    public Optional<ApiKey> byName(String name) {
+        return get("name#" + name);
+    }
+
+    public Optional<ApiKey> byHash(String hash) {
+        return get("hash#" + hash);
+    }
+
+    public List<ApiKey> list() {
+        List<ApiKey> keys = new ArrayList<>();
+        Map<String, AttributeValue> start = null;
+        do {
+            QueryRequest.Builder query = QueryRequest.builder().tableName(table).indexName("byKind")
+                    .keyConditionExpression("kind = :kind")
+                    .expressionAttributeValues(Map.of(":kind", AttributeValue.fromS("name")));
+            if (start != null) {
+                query.exclusiveStartKey(start);
+            }
+            QueryResponse page = dynamoDb.query(query.build());
+            page.items().forEach(item -> keys.add(fromItem(item)));
+            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+        } while (start != null);
+        return keys;
+    }
+
+    /** Deletes both items of a key for good. */
+    public void delete(ApiKey key) {
+        dynamoDb.transactWriteItems(b -> b.transactItems(
+                TransactWriteItem.builder().delete(d -> d.tableName(table)
+                        .key(Map.of("id", AttributeValue.fromS("name#" + key.name())))).build(),
+                TransactWriteItem.builder().delete(d -> d.tableName(table)
+                        .key(Map.of("id", AttributeValue.fromS("hash#" + key.hash())))).build()));
+    }
+
+    /** Records a use, at most once a minute per key, so authentication does not write on every request. */
+    public void touch(ApiKey key, Instant now) {
+        if (key.lastUsedAt() != null && key.lastUsedAt().isAfter(now.minusSeconds(60))) {
+            return;
+        }
+        for (String id : List.of("name#" + key.name(), "hash#" + key.hash())) {
+            try {
+                dynamoDb.updateItem(b -> b.tableName(table).key(Map.of("id", AttributeValue.fromS(id)))
+                        .updateExpression("SET lastUsedAt = :now")
+                        .conditionExpression("attribute_exists(id) AND (attribute_not_exists(lastUsedAt) OR lastUsedAt < :stale)")
+                        .expressionAttributeValues(Map.of(":now", AttributeValue.fromS(now.toString()),
+                                ":stale", AttributeValue.fromS(now.minusSeconds(60).toString()))));
+            } catch (ConditionalCheckFailedException e) {
+                // another request recorded it, or the key is gone
+            }
+        }
+    }
+
+    private Optional<ApiKey> get(String id) {
+        Map<String, AttributeValue> item = dynamoDb.getItem(b -> b.tableName(table)
+                .key(Map.of("id", AttributeValue.fromS(id))).consistentRead(true)).item();
+        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(fromItem(item));
+    }
+
+    private static Map<String, AttributeValue> toItem(String id, ApiKey key) {
+        Map<String, AttributeValue> item = new HashMap<>();
+        item.put("id", AttributeValue.fromS(id));
+        if (id.startsWith("name#")) {
+            item.put("kind", AttributeValue.fromS("name"));
+        }
+        item.put("name", AttributeValue.fromS(key.name()));
+        item.put("keyHash", AttributeValue.fromS(key.hash()));
+        item.put("prefix", AttributeValue.fromS(key.prefix()));
+        item.put("role", AttributeValue.fromS(key.role().wireName()));
+        if (key.projects() != null) {
+            item.put("projects", key.projects().isEmpty() ? AttributeValue.fromL(List.of())
+                    : AttributeValue.fromSs(new ArrayList<>(key.projects())));
+        }
+        if (key.expiresAt() != null) {
+            item.put("expiresAt", AttributeValue.fromS(key.expiresAt().toString()));
+        }
+        if (key.revokedAt() != null) {
+            item.put("revokedAt", AttributeValue.fromS(key.revokedAt().toString()));
+        }
+        if (key.lastUsedAt() != null) {
+            item.put("lastUsedAt", AttributeValue.fromS(key.lastUsedAt().toString()));
+        }
+        item.put("createdAt", AttributeValue.fromS(key.createdAt().toString()));
+        item.put("updatedAt", AttributeValue.fromS(key.updatedAt().toString()));
+        item.put("createdBy", AttributeValue.fromS(key.createdBy()));
+        return item;
+    }
+
+    private static ApiKey fromItem(Map<String, AttributeValue> item) {
+        Set<String> projects = null;
+        if (item.containsKey("projects")) {
+            projects = item.get("projects").hasSs() ? new HashSet<>(item.get("projects").ss()) : Set.of();
+        }
+        return new ApiKey(item.get("name").s(), item.get("keyHash").s(), item.get("prefix").s(),
+                Role.parse(item.get("role").s()), projects, instant(item, "expiresAt"), instant(item, "revokedAt"),
+                instant(item, "lastUsedAt"), Instant.parse(item.get("createdAt").s()),
+                Instant.parse(item.get("updatedAt").s()), item.get("createdBy").s());
+    }
+
+    private static Instant instant(Map<String, AttributeValue> item, String name) {
+        return item.containsKey(name) ? Instant.parse(item.get(name).s()) : null;
+    }
+}
