@@ -105,8 +105,33 @@ public final class ApiKeyAdmin {
         return changed.toJson(now);
     }
 
-    public void delete(String name) {
-        store.delete(find(name));
+    /** What a DELETE did: whether the key was soft-deleted now and/or purged. */
+    public record Deletion(boolean softDeleted, boolean purged) {
+    }
+
+    /**
+     * Soft delete (the key fails from the next request, leaves the listing, and {@code POST .../restore} brings it
+     * back), or with {@code purge} soft delete and then forget it for good (also a key deleted earlier).
+     */
+    public Deletion delete(String name, boolean purge) {
+        requireName(name);
+        java.util.Optional<ApiKey> live = store.byName(name);
+        live.ifPresent(store::softDelete);
+        if (live.isEmpty() && (!purge || store.deleted(name).isEmpty())) {
+            throw new NotFoundException("There is no API key named '" + name + "'; GET /api/v2/system/api_key lists them");
+        }
+        if (purge) {
+            store.purge(name);
+        }
+        return new Deletion(live.isPresent(), purge);
+    }
+
+    public ObjectNode restore(String name) {
+        requireName(name);
+        ApiKey deleted = store.deleted(name).orElseThrow(() -> new NotFoundException("There is no deleted API key named '"
+                + name + "' (a purged key cannot be restored)"));
+        store.restore(deleted);
+        return deleted.toJson(clock.instant());
     }
 
     private ApiKey find(String name) {

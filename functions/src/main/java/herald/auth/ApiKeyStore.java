@@ -91,6 +91,44 @@ public final class ApiKeyStore {
         return keys;
     }
 
+    /**
+     * Soft delete: both items go and a {@code deleted#<name>} item keeps the record, in one transaction, so the key
+     * fails from the next request and can be restored.
+     */
+    public void softDelete(ApiKey key) {
+        dynamoDb.transactWriteItems(b -> b.transactItems(
+                TransactWriteItem.builder().delete(d -> d.tableName(table)
+                        .key(Map.of("id", AttributeValue.fromS("name#" + key.name())))).build(),
+                TransactWriteItem.builder().delete(d -> d.tableName(table)
+                        .key(Map.of("id", AttributeValue.fromS("hash#" + key.hash())))).build(),
+                TransactWriteItem.builder().put(Put.builder().tableName(table).item(toItem("deleted#" + key.name(), key))
+                        .build()).build()));
+    }
+
+    public Optional<ApiKey> deleted(String name) {
+        return get("deleted#" + name);
+    }
+
+    /** Brings a soft-deleted key back; 409 if its name was taken since. */
+    public void restore(ApiKey key) {
+        try {
+            dynamoDb.transactWriteItems(b -> b.transactItems(
+                    TransactWriteItem.builder().delete(d -> d.tableName(table)
+                            .key(Map.of("id", AttributeValue.fromS("deleted#" + key.name())))).build(),
+                    TransactWriteItem.builder().put(Put.builder().tableName(table).item(toItem("name#" + key.name(), key))
+                            .conditionExpression("attribute_not_exists(id)").build()).build(),
+                    TransactWriteItem.builder().put(Put.builder().tableName(table).item(toItem("hash#" + key.hash(), key))
+                            .conditionExpression("attribute_not_exists(id)").build()).build()));
+        } catch (TransactionCanceledException e) {
+            throw new ConflictException("An API key named '" + key.name() + "' exists again; delete it before "
+                    + "restoring the old one");
+        }
+    }
+
+    public void purge(String name) {
+        dynamoDb.deleteItem(d -> d.tableName(table).key(Map.of("id", AttributeValue.fromS("deleted#" + name))));
+    }
+
     /** Deletes both items of a key for good. */
     public void delete(ApiKey key) {
         dynamoDb.transactWriteItems(b -> b.transactItems(

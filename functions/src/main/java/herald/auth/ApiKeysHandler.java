@@ -4,6 +4,10 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import herald.events.DynamoDbEventStore;
+import herald.events.EventService;
+import herald.events.ResourceEvents;
+import herald.events.RetentionPolicy;
 import herald.http.ApiRequest;
 import herald.http.ApiResponses;
 import herald.http.NotFoundException;
@@ -21,7 +25,10 @@ import java.util.Map;
  */
 public final class ApiKeysHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
 
+    static final String TYPE = "herald.ApiKey";
+
     private final ApiKeyAdmin admin;
+    private final ResourceEvents resources;
 
     public ApiKeysHandler() {
         this(System.getenv());
@@ -33,11 +40,14 @@ public final class ApiKeysHandler implements RequestHandler<APIGatewayV2HTTPEven
 
     private ApiKeysHandler(Environment environment) {
         this(new ApiKeyAdmin(new ApiKeyStore(AwsClients.dynamoDb(environment), environment.required("API_KEYS_TABLE")),
-                Clock.systemUTC()));
+                Clock.systemUTC()), new ResourceEvents(new EventService(
+                        DynamoDbEventStore.fromEnvironment(environment, AwsClients.dynamoDb(environment)),
+                        RetentionPolicy.fromEnvironment(environment), Clock.systemUTC())));
     }
 
-    public ApiKeysHandler(ApiKeyAdmin admin) {
+    public ApiKeysHandler(ApiKeyAdmin admin, ResourceEvents resources) {
         this.admin = admin;
+        this.resources = resources;
     }
 
     @Override
@@ -51,14 +61,31 @@ public final class ApiKeysHandler implements RequestHandler<APIGatewayV2HTTPEven
                 case "GET /api/v2/system/api_key":
                     return ApiResponses.json(200, Map.of("resource", admin.list()));
                 case "POST /api/v2/system/api_key":
-                    return ApiResponses.json(201, admin.create(request.jsonBody(), caller));
+                    var created = admin.create(request.jsonBody(), caller);
+                    resources.emit(ResourceEvents.Change.CREATED, TYPE, created.get("name").asText(), caller,
+                            request.requestId());
+                    return ApiResponses.json(201, created);
                 case "GET /api/v2/system/api_key/{name}":
                     return ApiResponses.json(200, admin.get(name));
                 case "PATCH /api/v2/system/api_key/{name}":
-                    return ApiResponses.json(200, admin.update(name, request.jsonBody()));
+                    var updated = admin.update(name, request.jsonBody());
+                    resources.emit(ResourceEvents.Change.UPDATED, TYPE, name, caller, request.requestId());
+                    return ApiResponses.json(200, updated);
                 case "DELETE /api/v2/system/api_key/{name}":
-                    admin.delete(name);
+                    boolean purge = request.queryParameter("purge").map(v -> v.equals("true") || v.equals("1"))
+                            .orElse(false);
+                    ApiKeyAdmin.Deletion deletion = admin.delete(name, purge);
+                    if (deletion.softDeleted()) {
+                        resources.emit(ResourceEvents.Change.SOFT_DELETED, TYPE, name, caller, request.requestId());
+                    }
+                    if (deletion.purged()) {
+                        resources.emit(ResourceEvents.Change.HARD_DELETED, TYPE, name, caller, request.requestId());
+                    }
                     return ApiResponses.noContent();
+                case "POST /api/v2/system/api_key/{name}/restore":
+                    var restored = admin.restore(name);
+                    resources.emit(ResourceEvents.Change.RESTORED, TYPE, name, caller, request.requestId());
+                    return ApiResponses.json(200, restored);
                 default:
                     throw new NotFoundException("ApiKeysFunction has no route " + request.routeKey());
             }

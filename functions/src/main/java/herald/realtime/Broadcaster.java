@@ -74,6 +74,23 @@ public final class Broadcaster {
         return new Outcome(Set.copyOf(delivered), Set.copyOf(failed));
     }
 
+    /** Sends {@code message} to the given connections (a notification to a user's connections). */
+    public Outcome sendTo(java.util.Collection<String> connectionIds, String message) {
+        SdkBytes data = SdkBytes.fromUtf8String(message);
+        Set<String> delivered = ConcurrentHashMap.newKeySet();
+        Set<String> failed = ConcurrentHashMap.newKeySet();
+        List<CompletableFuture<Void>> posts = new ArrayList<>();
+        for (String id : connectionIds) {
+            posts.add(CompletableFuture.runAsync(() -> (post(id, data) ? delivered : failed).add(id), POSTS));
+        }
+        CompletableFuture.allOf(posts.toArray(CompletableFuture[]::new)).join();
+        return new Outcome(Set.copyOf(delivered), Set.copyOf(failed));
+    }
+
+    public ConnectionRegistry registry() {
+        return registry;
+    }
+
     /** Posts to one connection; true when delivered, or when the connection is gone (nothing left to do). */
     private boolean post(String connectionId, SdkBytes data) {
         for (int attempt = 0; attempt < 5; attempt++) {

@@ -128,6 +128,30 @@ public final class ConnectionRegistry {
         return new ArrayList<>(found.values());
     }
 
+    /**
+     * The live connections of a user (the key name they authenticated with), from the connections table's index
+     * {@code byPrincipal}: one Query.
+     */
+    public List<String> connectionsOf(String user) {
+        long now = clock.instant().getEpochSecond();
+        List<String> found = new ArrayList<>();
+        Map<String, AttributeValue> start = null;
+        do {
+            Map<String, AttributeValue> from = start;
+            var page = dynamoDb.query(r -> r.tableName(connectionsTable).indexName("byPrincipal")
+                    .keyConditionExpression("principal = :p")
+                    .expressionAttributeValues(Map.of(":p", s(user)))
+                    .exclusiveStartKey(from));
+            for (var item : page.items()) {
+                if (Long.parseLong(item.get("expiresAt").n()) > now) {
+                    found.add(item.get("connectionId").s());
+                }
+            }
+            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+        } while (start != null);
+        return found;
+    }
+
     private void removeSubscriptions(String connectionId) {
         var item = dynamoDb.getItem(r -> r.tableName(connectionsTable)
                 .key(Map.of("connectionId", s(connectionId))).consistentRead(true)).item();

@@ -111,8 +111,35 @@ public final class ScriptAdmin {
         return patched;
     }
 
-    public ScriptRecord delete(ScriptKind kind, String name) {
-        ScriptRecord deleted = store.delete(kind, name).orElseThrow(() -> notFound(kind, name));
+    public boolean exists(ScriptKind kind, String name) {
+        return store.get(kind, name).isPresent();
+    }
+
+    /** What a DELETE did: the record, and whether it was soft-deleted now and/or purged. */
+    public record Deletion(ScriptRecord record, boolean softDeleted, boolean purged) {
+    }
+
+    /**
+     * Soft delete (the script stops running and leaves the listing; {@code POST .../restore} brings it back), or,
+     * with {@code purge}, soft delete and then delete for good (also of a script deleted earlier).
+     */
+    public Deletion delete(ScriptKind kind, String name, boolean purge) {
+        Optional<ScriptRecord> live = store.softDelete(kind, name, clock.instant());
+        live.ifPresent(this::clear);
+        Optional<ScriptRecord> record = live.or(() -> store.deleted(kind, name));
+        if (record.isEmpty() || (live.isEmpty() && !purge)) {
+            throw notFound(kind, name);
+        }
+        if (purge) {
+            store.purge(kind, name);
+        }
+        return new Deletion(record.get(), live.isPresent(), purge);
+    }
+
+    public ScriptRecord restore(ScriptKind kind, String name) {
+        ScriptRecord deleted = store.deleted(kind, name).orElseThrow(() -> new herald.http.NotFoundException("There is "
+                + "no deleted " + kind.resource() + " named '" + name + "' (a purged one cannot be restored)"));
+        store.restore(deleted);
         clear(deleted);
         return deleted;
     }

@@ -16,6 +16,8 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 /**
  * Event scripts and scripted services in the scripts table: partition key {@code kind} ({@code event_script} or
@@ -25,6 +27,9 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
  * <p>Thread-safe: it holds only the (thread-safe) client and the table's name.
  */
 public final class ScriptStore {
+
+    /** The partition prefix of soft-deleted scripts. */
+    static final String DELETED = "deleted:";
 
     static final String BY_REPOSITORY = "byRepository";
 
@@ -115,6 +120,67 @@ public final class ScriptStore {
         Map<String, AttributeValue> old = dynamoDb.deleteItem(b -> b.tableName(table).key(key(kind, name))
                 .returnValues(ReturnValue.ALL_OLD)).attributes();
         return old == null || old.isEmpty() ? Optional.empty() : Optional.of(fromItem(old));
+    }
+
+    /**
+     * Soft delete: the script moves to the partition {@code deleted:<kind>} in one transaction, where no lookup,
+     * listing or webhook finds it, until it is restored or purged. Returns it, or nothing if there was none.
+     */
+    public Optional<ScriptRecord> softDelete(ScriptKind kind, String name, Instant at) {
+        Optional<ScriptRecord> live = get(kind, name);
+        if (live.isEmpty()) {
+            return Optional.empty();
+        }
+        Map<String, AttributeValue> deleted = new HashMap<>(toItem(live.get()));
+        deleted.put("kind", AttributeValue.fromS(DELETED + kind.resource()));
+        deleted.remove("repository");
+        deleted.put("deletedAt", AttributeValue.fromS(at.toString()));
+        try {
+            dynamoDb.transactWriteItems(b -> b.transactItems(
+                    TransactWriteItem.builder().delete(d -> d.tableName(table).key(key(kind, name))
+                            .conditionExpression("updatedAt = :read").expressionAttributeValues(Map.of(":read",
+                                    AttributeValue.fromS(live.get().updatedAt().toString())))).build(),
+                    TransactWriteItem.builder().put(p -> p.tableName(table).item(deleted)).build()));
+        } catch (TransactionCanceledException e) {
+            throw new ConflictException("The " + kind.resource() + " '" + name + "' changed while it was being deleted; "
+                    + "try again");
+        }
+        return live;
+    }
+
+    /** A soft-deleted script. */
+    public Optional<ScriptRecord> deleted(ScriptKind kind, String name) {
+        Map<String, AttributeValue> item = dynamoDb.getItem(b -> b.tableName(table).consistentRead(true)
+                .key(Map.of("kind", AttributeValue.fromS(DELETED + kind.resource()), "name", AttributeValue.fromS(name))))
+                .item();
+        if (item == null || item.isEmpty()) {
+            return Optional.empty();
+        }
+        Map<String, AttributeValue> live = new HashMap<>(item);
+        live.put("kind", AttributeValue.fromS(kind.resource()));
+        return Optional.of(fromItem(live));
+    }
+
+    /** Brings a soft-deleted script back; 409 if a live one of that name was created since. */
+    public void restore(ScriptRecord record) {
+        try {
+            dynamoDb.transactWriteItems(b -> b.transactItems(
+                    TransactWriteItem.builder().delete(d -> d.tableName(table).key(Map.of(
+                            "kind", AttributeValue.fromS(DELETED + record.kind().resource()),
+                            "name", AttributeValue.fromS(record.name())))).build(),
+                    TransactWriteItem.builder().put(p -> p.tableName(table).item(toItem(record))
+                            .conditionExpression("attribute_not_exists(#name)")
+                            .expressionAttributeNames(Map.of("#name", "name"))).build()));
+        } catch (TransactionCanceledException e) {
+            throw new ConflictException("A " + record.kind().resource() + " named '" + record.name() + "' exists again; "
+                    + "delete it before restoring the old one");
+        }
+    }
+
+    /** Deletes a soft-deleted script for good. */
+    public void purge(ScriptKind kind, String name) {
+        dynamoDb.deleteItem(b -> b.tableName(table).key(Map.of("kind", AttributeValue.fromS(DELETED + kind.resource()),
+                "name", AttributeValue.fromS(name))));
     }
 
     private static Map<String, AttributeValue> key(ScriptKind kind, String name) {

@@ -36,6 +36,7 @@ public final class ScriptableRoutes {
             "PUT /api/v2/system/event_script/{name}",
             "PATCH /api/v2/system/event_script/{name}",
             "DELETE /api/v2/system/event_script/{name}",
+            "POST /api/v2/system/event_script/{name}/restore",
             "GET /api/v2/system/service",
             "POST /api/v2/system/service",
             "GET /api/v2/system/service/{name}",
@@ -43,6 +44,7 @@ public final class ScriptableRoutes {
             "PUT /api/v2/system/service/{name}",
             "PATCH /api/v2/system/service/{name}",
             "DELETE /api/v2/system/service/{name}",
+            "POST /api/v2/system/service/{name}/restore",
             "DELETE /api/v2/system/cache",
             "POST /api/v2/system/cache",
             "DELETE /api/v2/system/cache/{name}",
@@ -55,6 +57,15 @@ public final class ScriptableRoutes {
             "GET /api/v2/system/api_key/{name}",
             "PATCH /api/v2/system/api_key/{name}",
             "DELETE /api/v2/system/api_key/{name}",
+            "POST /api/v2/system/api_key/{name}/restore",
+            "GET /api/v2/system/trigger",
+            "POST /api/v2/system/trigger",
+            "GET /api/v2/system/trigger/{name}",
+            "PATCH /api/v2/system/trigger/{name}",
+            "DELETE /api/v2/system/trigger/{name}",
+            "POST /api/v2/system/trigger/{name}/restore",
+            "GET /api/v2/system/trigger/{name}/deliveries",
+            "POST /api/v2/system/trigger/{name}/deliveries/{id}/retry",
             "ANY /api/v2/{service}",
             "ANY /api/v2/{service}/{proxy+}");
 
@@ -64,7 +75,8 @@ public final class ScriptableRoutes {
             "POST /api/v2/system/api_key",
             "GET /api/v2/system/api_key/{name}",
             "PATCH /api/v2/system/api_key/{name}",
-            "DELETE /api/v2/system/api_key/{name}");
+            "DELETE /api/v2/system/api_key/{name}",
+            "POST /api/v2/system/api_key/{name}/restore");
 
     private static final List<String> ANY_VERBS = List.of("get", "post", "put", "patch", "delete");
 

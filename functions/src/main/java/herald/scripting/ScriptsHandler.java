@@ -6,6 +6,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import herald.auth.AuthorizerContext;
 import herald.auth.Permissions;
+import herald.events.ResourceEvents;
 import herald.auth.Principal;
 import herald.http.ApiRequest;
 import herald.http.ApiResponses;
@@ -38,6 +39,7 @@ public final class ScriptsHandler implements RequestHandler<APIGatewayV2HTTPEven
     private final ScriptLibrary library;
     private final GitHubWebhook webhook;
     private final ScriptHooks scripts;
+    private final ResourceEvents resources;
 
     public ScriptsHandler() {
         this(System.getenv());
@@ -53,11 +55,12 @@ public final class ScriptsHandler implements RequestHandler<APIGatewayV2HTTPEven
 
     private ScriptsHandler(Environment environment, ScriptLibrary library) {
         this(library, environment.optional("GITHUB_WEBHOOK_SECRET").orElse(null),
-                Scripting.hooks(environment, AwsClients.dynamoDb(environment), library));
+                Scripting.hooks(environment, AwsClients.dynamoDb(environment), library),
+                new ResourceEvents(Scripting.events(environment, AwsClients.dynamoDb(environment))));
     }
 
-    public ScriptsHandler(ScriptLibrary library, String webhookSecret,
-            ScriptHooks scripts) {
+    public ScriptsHandler(ScriptLibrary library, String webhookSecret, ScriptHooks scripts, ResourceEvents resources) {
+        this.resources = resources;
         this.library = library;
         this.admin = new ScriptAdmin(library, Clock.systemUTC());
         this.webhook = new GitHubWebhook(webhookSecret, library.store(), library.stamps(), Clock.systemUTC());
@@ -88,6 +91,12 @@ public final class ScriptsHandler implements RequestHandler<APIGatewayV2HTTPEven
                 return cache(request, route, method);
             }
             ScriptKind kind = route.startsWith(SYSTEM + "service") ? ScriptKind.SERVICE : ScriptKind.EVENT_SCRIPT;
+            if (route.endsWith("/restore")) {
+                ScriptRecord restored = admin.restore(kind, pathName(request, "name"));
+                resources.emit(ResourceEvents.Change.RESTORED, kind.resourceType(), restored.name(), caller,
+                        request.requestId());
+                return ApiResponses.json(200, restored.toJson());
+            }
             if (!route.endsWith("{name}")) {
                 switch (method) {
                     case "GET":
@@ -95,6 +104,8 @@ public final class ScriptsHandler implements RequestHandler<APIGatewayV2HTTPEven
                                 admin.list(kind).stream().map(ScriptRecord::toJson).collect(Collectors.toList())));
                     case "POST":
                         List<ScriptRecord> created = admin.create(kind, request.jsonBody(), caller.name());
+                        created.forEach(r -> resources.emit(ResourceEvents.Change.CREATED, kind.resourceType(), r.name(),
+                                caller, request.requestId()));
                         return created.size() == 1 && !request.body().contains("\"resource\"")
                                 ? ApiResponses.json(201, created.get(0).toJson())
                                 : ApiResponses.json(201, Map.of("resource",
@@ -111,11 +122,28 @@ public final class ScriptsHandler implements RequestHandler<APIGatewayV2HTTPEven
                     return ApiResponses.json(200, admin.get(kind, name, refresh).toJson());
                 case "POST":
                 case "PUT":
-                    return ApiResponses.json(200, admin.put(kind, name, request.jsonBody(), caller.name()).toJson());
+                    boolean existed = admin.exists(kind, name);
+                    ScriptRecord put = admin.put(kind, name, request.jsonBody(), caller.name());
+                    resources.emit(existed ? ResourceEvents.Change.UPDATED : ResourceEvents.Change.CREATED,
+                            kind.resourceType(), name, caller, request.requestId());
+                    return ApiResponses.json(200, put.toJson());
                 case "PATCH":
-                    return ApiResponses.json(200, admin.patch(kind, name, request.jsonBody(), caller.name()).toJson());
+                    ScriptRecord patched = admin.patch(kind, name, request.jsonBody(), caller.name());
+                    resources.emit(ResourceEvents.Change.UPDATED, kind.resourceType(), name, caller, request.requestId());
+                    return ApiResponses.json(200, patched.toJson());
                 case "DELETE":
-                    return ApiResponses.json(200, admin.delete(kind, name).toJson());
+                    boolean purge = request.queryParameter("purge").map(v -> v.equals("true") || v.equals("1"))
+                            .orElse(false);
+                    ScriptAdmin.Deletion deletion = admin.delete(kind, name, purge);
+                    if (deletion.softDeleted()) {
+                        resources.emit(ResourceEvents.Change.SOFT_DELETED, kind.resourceType(), name, caller,
+                                request.requestId());
+                    }
+                    if (deletion.purged()) {
+                        resources.emit(ResourceEvents.Change.HARD_DELETED, kind.resourceType(), name, caller,
+                                request.requestId());
+                    }
+                    return ApiResponses.json(200, deletion.record().toJson());
                 default:
                     throw notAllowed(method, route, "GET, POST, PUT, PATCH, DELETE");
             }

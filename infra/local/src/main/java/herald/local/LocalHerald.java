@@ -40,6 +40,7 @@ public final class LocalHerald implements AutoCloseable {
     private final HttpApiServer http;
     private final Map<String, LocalFunction> functions;
     private final StreamPoller streams;
+    private final LocalScheduler schedules = new LocalScheduler();
     private final WebSocketApiServer webSocket;
     private final URI baseUrl;
     private DynamoDbClient client;
@@ -52,6 +53,7 @@ public final class LocalHerald implements AutoCloseable {
         this.http = http;
         this.functions = functions;
         this.streams = streams;
+        functions.values().forEach(schedules::start);
         this.webSocket = webSocket;
         this.baseUrl = baseUrl;
     }
@@ -192,6 +194,18 @@ public final class LocalHerald implements AutoCloseable {
                 managementEndpoint(template, baseUrl.getHost(), baseUrl.getPort()));
     }
 
+    /**
+     * Runs a function's schedule now, as EventBridge would at its next tick, and returns what the function returned
+     * (tests use it instead of waiting for the rate).
+     */
+    public Object runSchedule(String logicalId) throws Throwable {
+        LocalFunction function = functions.get(logicalId);
+        if (function == null || function.spec().schedules().isEmpty()) {
+            throw new IllegalArgumentException(logicalId + " is not a scheduled function of the template");
+        }
+        return function.invoke(LocalScheduler.event(logicalId));
+    }
+
     /** The WebSocket API's URL, when the template declares one. */
     public Optional<URI> webSocketUrl() {
         return Optional.ofNullable(webSocket).map(WebSocketApiServer::endpoint);
@@ -199,6 +213,7 @@ public final class LocalHerald implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        schedules.close();
         streams.close();
         http.close();
         if (webSocket != null) {

@@ -75,7 +75,7 @@ public final class SamTemplate {
 
     /** A Lambda function: its handler, the environment the template gives it, its limits, routes and streams. */
     public record FunctionSpec(String logicalId, String handler, Map<String, String> environment, int timeoutSeconds,
-            int memoryMb, List<RouteSpec> routes, List<StreamSpec> streams) {
+            int memoryMb, List<RouteSpec> routes, List<StreamSpec> streams, List<String> schedules) {
     }
 
     /**
@@ -258,9 +258,16 @@ public final class SamTemplate {
         }
         List<RouteSpec> routes = new ArrayList<>();
         List<StreamSpec> streams = new ArrayList<>();
+        List<String> schedules = new ArrayList<>();
         map(properties.getOrDefault("Events", Map.of()), id + ".Events").forEach((eventName, event) -> {
             Map<String, Object> eventMap = map(event, id + ".Events." + eventName);
             Map<String, Object> eventProperties = map(eventMap.getOrDefault("Properties", Map.of()), eventName);
+            if ("Schedule".equals(eventMap.get("Type"))) {
+                String expression = intrinsics.resolveString(eventProperties.get("Schedule"));
+                LocalScheduler.interval(id + ".Events." + eventName, expression); // refused here if not served
+                schedules.add(expression);
+                return;
+            }
             if ("DynamoDB".equals(eventMap.get("Type"))) {
                 streams.add(stream(id + ".Events." + eventName, eventProperties, intrinsics));
                 return;
@@ -282,7 +289,7 @@ public final class SamTemplate {
         int timeout = Integer.parseInt(String.valueOf(merged.getOrDefault("Timeout", 3)));
         int memory = Integer.parseInt(String.valueOf(merged.getOrDefault("MemorySize", 128)));
         return new FunctionSpec(id, handler, Map.copyOf(environment), timeout, memory, List.copyOf(routes),
-                List.copyOf(streams));
+                List.copyOf(streams), List.copyOf(schedules));
     }
 
     private static StreamSpec stream(String where, Map<String, Object> properties, Intrinsics intrinsics) {

@@ -60,7 +60,8 @@ class RouteAccessMatrixIT {
         RULES.put("POST /api/events", Rule.SERVICE);
         RULES.put("DELETE /api/events/{id}", Rule.SERVICE);
         RULES.put("POST /api/enroll", Rule.SERVICE);
-        for (String resource : List.of("event_script", "service", "api_key")) {
+        for (String resource : List.of("event_script", "service", "api_key", "trigger")) {
+            RULES.put("POST /api/v2/system/" + resource + "/{name}/restore", Rule.ADMIN);
             RULES.put("GET /api/v2/system/" + resource, Rule.ADMIN);
             RULES.put("POST /api/v2/system/" + resource, Rule.ADMIN);
             RULES.put("GET /api/v2/system/" + resource + "/{name}", Rule.ADMIN);
@@ -72,6 +73,8 @@ class RouteAccessMatrixIT {
             RULES.put("PUT /api/v2/system/" + resource + "/{name}", Rule.ADMIN);
         }
         RULES.put("GET /api/v2/system/event", Rule.ADMIN);
+        RULES.put("GET /api/v2/system/trigger/{name}/deliveries", Rule.ADMIN);
+        RULES.put("POST /api/v2/system/trigger/{name}/deliveries/{id}/retry", Rule.ADMIN);
         for (String method : List.of("DELETE", "POST")) {
             RULES.put(method + " /api/v2/system/cache", Rule.ADMIN);
             RULES.put(method + " /api/v2/system/cache/{name}", Rule.ADMIN);

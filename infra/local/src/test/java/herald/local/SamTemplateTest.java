@@ -111,6 +111,15 @@ class SamTemplateTest {
                         policyTables.add(String.valueOf(((Map<?, ?>) SamTemplate.map(v, id).get("TableName")).get("Ref")));
                     } else if (name.equals("Statement")) {
                         assertThat(String.valueOf(v)).as(id + " statement").doesNotContain("Resource=*");
+                        // a statement on a table names it as !GetAtt <Table>.Arn
+                        java.util.regex.Matcher arn = java.util.regex.Pattern.compile("Fn::GetAtt=\\[?(\\w+)[.,] ?Arn")
+                                .matcher(String.valueOf(v));
+                        while (arn.find()) {
+                            Object target = resources.get(arn.group(1));
+                            if (target != null && "AWS::DynamoDB::Table".equals(SamTemplate.map(target, id).get("Type"))) {
+                                policyTables.add(arn.group(1));
+                            }
+                        }
                     }
                 });
             }

@@ -77,7 +77,10 @@ public final class LocalHeraldExtension implements ParameterResolver {
                     "GitHubApiUrl", gitHub.url().toString(),
                     "GitHubToken", FakeGitHub.TOKEN,
                     "GitHubWebhookSecret", WEBHOOK_SECRET,
-                    "ScriptTimeoutMs", "1500"), gatewayClock), gitHub, gatewayClock);
+                    "ScriptTimeoutMs", "1500",
+                    // webhooks go to listeners on 127.0.0.1, and retries are due at once (tests run the schedule)
+                    "AllowPrivateWebhookUrls", "true",
+                    "WebhookRetryBaseSeconds", "0"), gatewayClock), gitHub, gatewayClock);
         } catch (Exception e) {
             if (gitHub != null) {
                 gitHub.close();

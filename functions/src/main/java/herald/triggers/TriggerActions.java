@@ -1,0 +1,143 @@
+package herald.triggers;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import herald.auth.Principal;
+import herald.auth.Role;
+import herald.events.Event;
+import herald.events.EventJson;
+import herald.http.Json;
+import herald.realtime.Broadcaster;
+import herald.scripting.LoadedScript;
+import herald.scripting.ScriptLibrary;
+import herald.scripting.ScriptRun;
+import herald.scripting.ScriptRunner;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What a matched trigger does with an event. Webhooks are recorded and retried ({@link Webhooks}); a notification
+ * goes to every live WebSocket connection of the named users; a script runs as the user {@code trigger:<name>}
+ * with role admin, and its log is kept as every script's is. Events caused by triggers (their user starts with
+ * {@code trigger:}) fire no triggers, so a trigger cannot feed itself.
+ *
+ * <p>Thread-safe.
+ */
+public final class TriggerActions {
+
+    public static final String USER_PREFIX = "trigger:";
+    private static final Logger LOG = LoggerFactory.getLogger(TriggerActions.class);
+
+    private final Webhooks webhooks;
+    private final Broadcaster broadcaster;
+    private final ScriptLibrary scripts;
+    private final ScriptRunner runner;
+    private final Clock clock;
+
+    public TriggerActions(Webhooks webhooks, Broadcaster broadcaster, ScriptLibrary scripts, ScriptRunner runner,
+            Clock clock) {
+        this.webhooks = webhooks;
+        this.broadcaster = broadcaster;
+        this.scripts = scripts;
+        this.runner = runner;
+        this.clock = clock;
+    }
+
+    /** The event as triggers see it and webhooks send it (the 15 keys of the Ayon event). */
+    public static String matchable(Event event) {
+        return EventJson.toJson(event).toString();
+    }
+
+    public void act(Trigger trigger, Event event, boolean created) {
+        switch (trigger.actionType()) {
+            case "webhook":
+                ObjectNode body = Json.MAPPER.createObjectNode();
+                body.put("type", created ? "event.created" : "event.updated");
+                body.put("timestamp", clock.instant().toString());
+                body.put("trigger", trigger.name());
+                body.set("data", EventJson.toJson(event));
+                webhooks.start(trigger, event.id(), event.topic(),
+                        event.id() + "|" + event.updatedAt() + "|" + (created ? "created" : "updated"), body.toString());
+                break;
+            case "notify":
+                notify(trigger, event);
+                break;
+            case "script":
+                runScript(trigger, event, created);
+                break;
+            default:
+                LOG.warn("Trigger {} has an unknown action type {}", trigger.name(), trigger.actionType());
+        }
+    }
+
+    private void notify(Trigger trigger, Event event) {
+        if (broadcaster == null) {
+            LOG.warn("Trigger {} notifies, but this function has no WebSocket API", trigger.name());
+            return;
+        }
+        Set<String> users = users(trigger.action(), EventJson.toJson(event));
+        if (users.isEmpty()) {
+            return;
+        }
+        ObjectNode message = Json.MAPPER.createObjectNode();
+        message.put("topic", "notification");
+        message.put("trigger", trigger.name());
+        JsonNode text = trigger.action().get("message");
+        message.put("message", text != null ? text.asText() : event.description());
+        message.set("event", EventJson.toJson(event));
+        List<String> connections = new ArrayList<>();
+        users.forEach(user -> connections.addAll(broadcaster.registry().connectionsOf(user)));
+        if (!connections.isEmpty()) {
+            broadcaster.sendTo(connections, message.toString());
+        }
+    }
+
+    /** The users a notify action names: its list, or the value(s) at its property path in the event. */
+    static Set<String> users(JsonNode action, JsonNode event) {
+        Set<String> users = new LinkedHashSet<>();
+        if (action.has("users")) {
+            action.get("users").forEach(u -> users.add(u.asText()));
+            return users;
+        }
+        JsonNode value = event;
+        for (String part : action.get("user_property").asText().split("\\.")) {
+            value = value.path(part);
+        }
+        if (value.isArray()) {
+            value.forEach(v -> {
+                if (v.isValueNode() && !v.asText().isEmpty()) {
+                    users.add(v.asText());
+                }
+            });
+        } else if (value.isValueNode() && !value.isNull() && !value.asText().isEmpty()) {
+            users.add(value.asText());
+        }
+        return users;
+    }
+
+    private void runScript(Trigger trigger, Event event, boolean created) {
+        if (scripts == null) {
+            LOG.warn("Trigger {} runs a script, but this function has no scripting", trigger.name());
+            return;
+        }
+        String name = trigger.action().get("script").asText();
+        Principal principal = new Principal(USER_PREFIX + trigger.name(), Role.ADMIN, null);
+        Optional<LoadedScript> script = scripts.begin().eventScript(name);
+        if (script.isEmpty()) {
+            LOG.warn("Trigger {} runs script {}, which does not exist or is inactive", trigger.name(), name);
+            return;
+        }
+        ObjectNode scriptEvent = Json.MAPPER.createObjectNode();
+        scriptEvent.put("trigger", trigger.name());
+        scriptEvent.put("change", created ? "created" : "updated");
+        scriptEvent.set("event", EventJson.toJson(event));
+        ScriptRun run = runner.run(script.get(), scriptEvent, principal);
+        runner.keepLog(script.get(), name, principal, run, List.of());
+    }
+}

@@ -1,0 +1,138 @@
+package herald.triggers;
+
+import herald.events.ResourceEvents;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import herald.auth.Principal;
+import herald.events.Names;
+import herald.http.InvalidRequestException;
+import herald.http.Json;
+import herald.http.JsonBody;
+import herald.http.NotFoundException;
+import java.time.Clock;
+import java.time.Instant;
+
+/**
+ * Creating, reading, changing, deleting (soft, or for good with {@code purge}) and restoring triggers, their
+ * webhook secret (generated, returned once, kept where only the delivering functions can read it), their
+ * deliveries, and the resource events each change emits.
+ *
+ * <p>Thread-safe.
+ */
+public final class TriggerAdmin {
+
+    static final String TYPE = "herald.Trigger";
+
+    private final Triggers triggers;
+    private final ResourceEvents events;
+    private final Clock clock;
+
+    public TriggerAdmin(Triggers triggers, ResourceEvents events, Clock clock) {
+        this.triggers = triggers;
+        this.events = events;
+        this.clock = clock;
+    }
+
+    public ArrayNode list(boolean withDeleted) {
+        ArrayNode list = Json.MAPPER.createArrayNode();
+        triggers.store().list().stream().filter(t -> withDeleted || t.deletedAt() == null)
+                .sorted((a, b) -> a.name().compareTo(b.name())).forEach(t -> list.add(t.toJson()));
+        return list;
+    }
+
+    public ObjectNode get(String name) {
+        return find(name, true).toJson();
+    }
+
+    public ObjectNode create(JsonBody body, Principal caller, String requestId) {
+        Instant now = clock.instant();
+        Trigger trigger = Trigger.from(body, null, null, now, caller.name());
+        checkUrl(trigger);
+        triggers.store().create(trigger);
+        String secret = null;
+        if (trigger.actionType().equals("webhook")) {
+            secret = WebhookSigner.newSecret();
+            if (!triggers.store().putSecretIfAbsent(trigger.name(), secret)) {
+                secret = null; // kept from an earlier trigger of this name (purging deletes it, so only after a race)
+            }
+        }
+        events.emit(ResourceEvents.Change.CREATED, TYPE, trigger.name(), caller, requestId);
+        ObjectNode json = trigger.toJson();
+        if (secret != null) {
+            json.put("secret", secret);
+        }
+        return json;
+    }
+
+    public ObjectNode update(String name, JsonBody body, Principal caller, String requestId) {
+        Trigger previous = find(name, false);
+        Trigger trigger = Trigger.from(body, name, previous, clock.instant(), caller.name());
+        checkUrl(trigger);
+        String secret = null;
+        if (trigger.actionType().equals("webhook")) {
+            String candidate = WebhookSigner.newSecret();
+            secret = triggers.store().putSecretIfAbsent(name, candidate) ? candidate : null;
+        }
+        triggers.store().replace(trigger);
+        events.emit(ResourceEvents.Change.UPDATED, TYPE, name, caller, requestId);
+        ObjectNode json = trigger.toJson();
+        if (secret != null) {
+            json.put("secret", secret);
+        }
+        return json;
+    }
+
+    /** Soft delete: the trigger stops and leaves the listing; {@code purge} removes it (and its secret) for good. */
+    public void delete(String name, boolean purge, Principal caller, String requestId) {
+        Trigger trigger = find(name, true);
+        if (trigger.deletedAt() == null) {
+            triggers.store().replace(trigger.deleted(clock.instant()));
+            events.emit(ResourceEvents.Change.SOFT_DELETED, TYPE, name, caller, requestId);
+        }
+        if (purge) {
+            triggers.store().purge(name);
+            events.emit(ResourceEvents.Change.HARD_DELETED, TYPE, name, caller, requestId);
+        }
+    }
+
+    public ObjectNode restore(String name, Principal caller, String requestId) {
+        Trigger trigger = find(name, true);
+        if (trigger.deletedAt() == null) {
+            throw new InvalidRequestException("Trigger '" + name + "' is not deleted");
+        }
+        Trigger restored = trigger.restored(clock.instant(), caller.name());
+        triggers.store().replace(restored);
+        events.emit(ResourceEvents.Change.RESTORED, TYPE, name, caller, requestId);
+        return restored.toJson();
+    }
+
+    public ArrayNode deliveries(String name, int limit) {
+        find(name, true);
+        ArrayNode list = Json.MAPPER.createArrayNode();
+        triggers.deliveries().list(name, limit).forEach(d -> list.add(d.toJson()));
+        return list;
+    }
+
+    public ObjectNode retry(String name, String deliveryId) {
+        find(name, false);
+        Delivery delivery = triggers.deliveries().get(name, deliveryId).orElseThrow(() -> new NotFoundException(
+                "Trigger '" + name + "' has no delivery '" + deliveryId + "'; GET .../deliveries lists them"));
+        return triggers.webhooks().requeue(delivery).toJson();
+    }
+
+    private void checkUrl(Trigger trigger) {
+        if (trigger.actionType().equals("webhook")) {
+            WebhookUrls.requireAllowed(trigger.action().get("url").asText(), triggers.allowPrivateUrls());
+        }
+    }
+
+    private Trigger find(String name, boolean includeDeleted) {
+        if (!Names.isName(name)) {
+            throw new InvalidRequestException("Invalid trigger name '" + name + "'");
+        }
+        return triggers.store().get(name).filter(t -> includeDeleted || t.deletedAt() == null)
+                .orElseThrow(() -> new NotFoundException("There is no trigger named '" + name
+                        + "'; GET /api/v2/system/trigger lists them"));
+    }
+}

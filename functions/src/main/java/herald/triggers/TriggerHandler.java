@@ -1,0 +1,84 @@
+package herald.triggers;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
+import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
+import herald.events.Event;
+import herald.events.EventItems;
+import herald.events.StreamImages;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code TriggerFunction}: every event the events table's stream shows created or changed, matched against the
+ * active triggers, and each match's action carried out. A record whose webhook could not be recorded fails (and
+ * Lambda resends it; deliveries are recorded once per change, so nothing goes out twice for it); notifications and
+ * scripts are best effort.
+ *
+ * <p>Thread-safe.
+ */
+public final class TriggerHandler implements RequestHandler<DynamodbEvent, StreamsEventResponse> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TriggerHandler.class);
+
+    private final TriggerMatcher matcher;
+    private final TriggerActions actions;
+
+    public TriggerHandler() {
+        this(System.getenv());
+    }
+
+    public TriggerHandler(Map<String, String> environment) {
+        this(Triggers.of(new herald.runtime.Environment(environment)));
+    }
+
+    private TriggerHandler(Triggers triggers) {
+        this(triggers.matcher(), triggers.actions());
+    }
+
+    public TriggerHandler(TriggerMatcher matcher, TriggerActions actions) {
+        this.matcher = matcher;
+        this.actions = actions;
+    }
+
+    @Override
+    public StreamsEventResponse handleRequest(DynamodbEvent event, Context context) {
+        matcher.refresh();
+        List<StreamsEventResponse.BatchItemFailure> failures = new ArrayList<>();
+        for (DynamodbEvent.DynamodbStreamRecord record : event.getRecords()) {
+            var image = record.getDynamodb().getNewImage();
+            if ("REMOVE".equals(record.getEventName()) || image == null || !image.containsKey("createdKey")) {
+                continue;
+            }
+            try {
+                Event changed = EventItems.fromItem(StreamImages.toItem(image));
+                if (changed.user() != null && changed.user().startsWith(TriggerActions.USER_PREFIX)) {
+                    continue;
+                }
+                boolean created = "INSERT".equals(record.getEventName());
+                for (Trigger trigger : matcher.matching(TriggerActions.matchable(changed))) {
+                    if (!trigger.on().accepts(created)) {
+                        continue;
+                    }
+                    try {
+                        actions.act(trigger, changed, created);
+                    } catch (RuntimeException e) {
+                        if (trigger.actionType().equals("webhook")) {
+                            throw e;
+                        }
+                        LOG.warn("Trigger {} failed on event {}", trigger.name(), changed.id(), e);
+                    }
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("Triggers on stream record {} failed", record.getEventID(), e);
+                failures.add(new StreamsEventResponse.BatchItemFailure(record.getDynamodb().getSequenceNumber()));
+                break;
+            }
+        }
+        return new StreamsEventResponse(failures);
+    }
+}

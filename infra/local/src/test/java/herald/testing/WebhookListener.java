@@ -1,0 +1,81 @@
+package herald.testing;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+/** A webhook receiver on 127.0.0.1: keeps every request, answers each path with the statuses it was told (else 200). */
+public final class WebhookListener implements AutoCloseable {
+
+    /** One request received. */
+    public record Received(String path, Map<String, String> headers, String body, int answered) {
+        public String header(String name) {
+            return headers.get(name.toLowerCase(java.util.Locale.ROOT));
+        }
+    }
+
+    private final HttpServer server;
+    private final List<Received> received = new CopyOnWriteArrayList<>();
+    private final Map<String, Deque<Integer>> statuses = new ConcurrentHashMap<>();
+
+    public WebhookListener() throws IOException {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/", exchange -> {
+            try (exchange) {
+                String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+                Map<String, String> headers = new java.util.TreeMap<>();
+                exchange.getRequestHeaders().forEach((n, v) -> headers.put(n.toLowerCase(java.util.Locale.ROOT), v.get(0)));
+                String path = exchange.getRequestURI().getPath();
+                Deque<Integer> planned = statuses.get(path);
+                Integer status = planned == null ? null : planned.poll();
+                int answer = status == null ? 200 : status;
+                received.add(new Received(path, headers, body, answer));
+                exchange.sendResponseHeaders(answer, -1);
+            }
+        });
+        server.start();
+    }
+
+    public URI url(String path) {
+        return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + path);
+    }
+
+    /** The next requests to {@code path} are answered with these statuses, in order. */
+    public void answer(String path, Integer... codes) {
+        statuses.computeIfAbsent(path, p -> new ConcurrentLinkedDeque<>()).addAll(List.of(codes));
+    }
+
+    public List<Received> at(String path) {
+        List<Received> found = new ArrayList<>();
+        received.stream().filter(r -> r.path().equals(path)).forEach(found::add);
+        return found;
+    }
+
+    /** Waits (up to 20 s) until {@code path} has received {@code count} requests; returns them. */
+    public List<Received> await(String path, int count) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (System.nanoTime() < deadline) {
+            List<Received> found = at(path);
+            if (found.size() >= count) {
+                return found;
+            }
+            TimeUnit.MILLISECONDS.sleep(25);
+        }
+        throw new AssertionError(path + " received " + at(path).size() + " requests, not " + count);
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}

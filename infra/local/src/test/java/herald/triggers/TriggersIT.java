@@ -1,0 +1,292 @@
+package herald.triggers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import herald.http.Json;
+import herald.local.LocalHerald;
+import herald.testing.ApiKeys;
+import herald.testing.HeraldClient;
+import herald.testing.HeraldClient.Response;
+import herald.testing.WebhookListener;
+import herald.testing.LocalHeraldExtension;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Triggers end to end: filters, signed webhooks with retries and their log, notifications, resource events. */
+@ExtendWith(LocalHeraldExtension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class TriggersIT {
+
+    private final LocalHerald herald;
+    private final HeraldClient admin;
+    private final String prefix = "tr" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
+    private WebhookListener listener;
+
+    TriggersIT(LocalHerald herald, HeraldClient admin) {
+        this.herald = herald;
+        this.admin = admin;
+    }
+
+    @BeforeAll
+    void listen() throws Exception {
+        listener = new WebhookListener();
+    }
+
+    @AfterAll
+    void stop() {
+        listener.close();
+    }
+
+    /** Creates a webhook trigger to {@code path}; returns its secret. */
+    private String webhook(String name, String filter, String path) {
+        Response created = admin.post("/api/v2/system/trigger", "{\"name\":\"" + name + "\",\"filter\":" + filter
+                + ",\"action\":{\"type\":\"webhook\",\"url\":\"" + listener.url(path) + "\",\"max_attempts\":5}}");
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        return created.json().get("secret").asText();
+    }
+
+    private String dispatch(String topic, String payload) {
+        return admin.dispatch("{\"topic\":\"" + topic + "\",\"payload\":" + payload + "}");
+    }
+
+    @Test
+    void theSeedsFilterMatchesAnItemsvcResourceEventAndNotACustomOne() throws Exception {
+        String path = "/" + prefix + "/seed";
+        String secret = webhook(prefix + "-seed", "{\"event\":\"resource.ResourceCreated\",\"resource.type\":\"itemsvc.*\","
+                + "\"requestId\":\"" + prefix + "\"}", path);
+        dispatch("resource.ResourceCreated", "{\"requestId\":\"" + prefix + "\",\"resource\":{\"type\":\"custom.Thing\"}}");
+        String item = dispatch("resource.ResourceCreated", "{\"requestId\":\"" + prefix + "\",\"resource\":{\"type\":\"itemsvc.Item\"}}");
+
+        WebhookListener.Received received = listener.await(path, 1).get(0);
+        JsonNode body = Json.MAPPER.readTree(received.body());
+        assertThat(body.get("type").asText()).isEqualTo("event.created");
+        assertThat(body.get("data").get("id").asText()).isEqualTo(item);
+        assertThat(listener.at(path)).hasSize(1);
+
+        // Standard Webhooks: v1,<base64 HMAC-SHA256 of id.timestamp.body>, keyed with the secret's bytes
+        String expected = WebhookSigner.signature(secret, received.header("webhook-id"),
+                Long.parseLong(received.header("webhook-timestamp")), received.body());
+        assertThat(received.header("webhook-signature")).isEqualTo(expected);
+        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+        mac.init(new javax.crypto.spec.SecretKeySpec(java.util.Base64.getDecoder().decode(secret.substring(6)), "HmacSHA256"));
+        String independent = java.util.Base64.getEncoder().encodeToString(mac.doFinal((received.header("webhook-id") + "."
+                + received.header("webhook-timestamp") + "." + received.body()).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        assertThat(received.header("webhook-signature")).isEqualTo("v1," + independent);
+    }
+
+    @Test
+    void eachEventBridgeOperatorMatches() throws Exception {
+        String topic = prefix + ".ops";
+        Map<String, String> filters = new java.util.LinkedHashMap<>();
+        filters.put("exact", "{\"topic\":[\"" + topic + "\"],\"payload\":{\"color\":[\"red\"]}}");
+        filters.put("prefix", "{\"topic\":[{\"prefix\":\"" + prefix + ".o\"}]}");
+        filters.put("suffix", "{\"topic\":[\"" + topic + "\"],\"payload\":{\"file\":[{\"suffix\":\".exr\"}]}}");
+        filters.put("wildcard", "{\"topic\":[{\"wildcard\":\"" + prefix + ".*\"}],\"payload\":{\"color\":[\"red\"]}}");
+        filters.put("anythingbut", "{\"topic\":[\"" + topic + "\"],\"payload\":{\"color\":[{\"anything-but\":[\"blue\"]}]}}");
+        filters.put("numeric", "{\"topic\":[\"" + topic + "\"],\"payload\":{\"size\":[{\"numeric\":[\">\",10,\"<=\",20]}]}}");
+        filters.put("exists", "{\"topic\":[\"" + topic + "\"],\"payload\":{\"owner\":[{\"exists\":false}]}}");
+        filters.put("ignorecase", "{\"topic\":[\"" + topic + "\"],\"payload\":{\"shot\":[{\"equals-ignore-case\":\"SH010\"}]}}");
+        filters.put("or", "{\"topic\":[\"" + topic + "\"],\"$or\":[{\"payload\":{\"color\":[\"green\"]}},{\"payload\":{\"size\":[12]}}]}");
+        for (String op : filters.keySet()) {
+            webhook(prefix + "-op-" + op, filters.get(op), "/" + prefix + "/op/" + op);
+        }
+        dispatch(topic, "{\"color\":\"blue\",\"size\":99,\"file\":\"a.mov\",\"shot\":\"sh020\",\"owner\":\"x\"}");
+        dispatch(topic, "{\"color\":\"red\",\"size\":12,\"file\":\"a.exr\",\"shot\":\"sh010\"}");
+        String sentinelPath = "/" + prefix + "/op-sentinel";
+        webhook(prefix + "-op-sentinel", "{\"topic\":[\"" + prefix + ".sentinel\"]}", sentinelPath);
+        dispatch(prefix + ".sentinel", "{}");
+        listener.await(sentinelPath, 1);
+        for (String op : filters.keySet()) {
+            List<WebhookListener.Received> got = listener.at("/" + prefix + "/op/" + op);
+            assertThat(got).as(op).hasSize(op.equals("prefix") ? 2 : 1);
+            for (WebhookListener.Received r : got) {
+                if (!op.equals("prefix")) {
+                    assertThat(Json.MAPPER.readTree(r.body()).get("data").get("payload").get("color").asText()).as(op)
+                            .isEqualTo("red");
+                }
+            }
+        }
+    }
+
+    @Test
+    void aFailingReceiverGetsEveryAttemptWithOneIdAndTheLogShowsThem() throws Throwable {
+        String path = "/" + prefix + "/flaky";
+        String name = prefix + "-flaky";
+        listener.answer(path, 500, 503);
+        webhook(name, "{\"event\":\"" + prefix + ".flaky\"}", path);
+        dispatch(prefix + ".flaky", "{}");
+        listener.await(path, 1);
+        awaitAttempts(name, 1);
+        herald.runSchedule("DeliveryRetryFunction");
+        herald.runSchedule("DeliveryRetryFunction");
+        List<WebhookListener.Received> attempts = listener.await(path, 3);
+        herald.runSchedule("DeliveryRetryFunction");
+        assertThat(listener.at(path)).hasSize(3);
+        assertThat(attempts).extracting(r -> r.header("webhook-id")).containsOnly(attempts.get(0).header("webhook-id"));
+        assertThat(attempts).extracting(WebhookListener.Received::answered).containsExactly(500, 503, 200);
+
+        JsonNode delivery = deliveries(name).get(0);
+        assertThat(delivery.get("id").asText()).isEqualTo(attempts.get(0).header("webhook-id"));
+        assertThat(delivery.get("status").asText()).isEqualTo("succeeded");
+        assertThat(delivery.get("attempts")).extracting(a -> a.get("response_code").asInt()).containsExactly(500, 503, 200);
+        assertThat(delivery.get("attempts").get(0).get("duration_ms").isNumber()).isTrue();
+
+        Response retried = admin.post("/api/v2/system/trigger/" + name + "/deliveries/" + delivery.get("id").asText()
+                + "/retry", "");
+        assertThat(retried.status()).as(retried.body()).isEqualTo(200);
+        assertThat(retried.json().get("status").asText()).isEqualTo("pending");
+        herald.runSchedule("DeliveryRetryFunction");
+        assertThat(listener.await(path, 4).get(3).header("webhook-id")).isEqualTo(attempts.get(0).header("webhook-id"));
+        assertThat(admin.post("/api/v2/system/trigger/" + name + "/deliveries/msg_nothing/retry", "").status()).isEqualTo(404);
+    }
+
+    private JsonNode deliveries(String trigger) {
+        Response response = admin.get("/api/v2/system/trigger/" + trigger + "/deliveries");
+        assertThat(response.status()).as(response.body()).isEqualTo(200);
+        return response.json().get("resource");
+    }
+
+    private void awaitAttempts(String trigger, int count) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (System.nanoTime() < deadline) {
+            JsonNode list = deliveries(trigger);
+            if (list.size() > 0 && list.get(0).get("attempt_count").asInt() >= count) {
+                return;
+            }
+            TimeUnit.MILLISECONDS.sleep(25);
+        }
+        throw new AssertionError("no delivery of " + trigger + " with " + count + " attempts");
+    }
+
+    @Test
+    void aNotificationReachesTheNamedUsersConnectionsOnly() throws Exception {
+        String ada = ApiKeys.uniqueName("ada");
+        String bob = ApiKeys.uniqueName("bob");
+        Socket adaSocket = connect(ApiKeys.create(admin, ada, "user", null), 1);
+        Socket bobSocket = connect(ApiKeys.create(admin, bob, "user", null), 2);
+        Response created = admin.post("/api/v2/system/trigger", "{\"name\":\"" + prefix + "-input\",\"filter\":"
+                + "{\"event\":\"workflowsvc.UserInput\",\"workflow\":\"" + prefix + "\"},"
+                + "\"action\":{\"type\":\"notify\",\"user_property\":\"payload.user.id\",\"message\":\"Your input is needed\"}}");
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        assertThat(created.json().has("secret")).isFalse();
+
+        String forAda = dispatch("workflowsvc.UserInput", "{\"workflow\":\"" + prefix + "\",\"user\":{\"id\":\"" + ada + "\"}}");
+        JsonNode note = adaSocket.next();
+        assertThat(note.get("topic").asText()).isEqualTo("notification");
+        assertThat(note.get("message").asText()).isEqualTo("Your input is needed");
+        assertThat(note.get("event").get("id").asText()).isEqualTo(forAda);
+        String forBob = dispatch("workflowsvc.UserInput", "{\"workflow\":\"" + prefix + "\",\"user\":{\"id\":\"" + bob + "\"}}");
+        assertThat(bobSocket.next().get("event").get("id").asText()).isEqualTo(forBob);
+        assertThat(adaSocket.received).isEmpty();
+    }
+
+    @Test
+    void aTriggerOnResourceCreatedFiresWhenAScriptIsCreated() throws Exception {
+        String path = "/" + prefix + "/scripts";
+        webhook(prefix + "-scripts", "{\"event\":\"resource.ResourceCreated\",\"resource.type\":\"herald.EventScript\","
+                + "\"resource.id\":\"" + prefix + ".thing.get.pre_process\"}", path);
+        Response script = admin.post("/api/v2/system/event_script", "{\"name\":\"" + prefix + ".thing.get.pre_process\","
+                + "\"content\":\"return;\"}");
+        assertThat(script.status()).as(script.body()).isEqualTo(201);
+        JsonNode event = Json.MAPPER.readTree(listener.await(path, 1).get(0).body()).get("data");
+        assertThat(event.get("topic").asText()).isEqualTo("resource.ResourceCreated");
+        assertThat(event.get("payload").get("user").get("id").asText()).isEqualTo("admin");
+        assertThat(event.get("payload").get("requestId").asText()).isNotBlank();
+        admin.delete("/api/v2/system/event_script/" + prefix + ".thing.get.pre_process?purge=true");
+    }
+
+    @Test
+    void deletingIsSoftUntilPurgedAndEmitsBothEvents() {
+        String name = prefix + "-doomed";
+        webhook(name, "{\"event\":\"" + prefix + ".never\"}", "/" + prefix + "/never");
+        assertThat(admin.delete("/api/v2/system/trigger/" + name).status()).isEqualTo(204);
+        assertThat(admin.get("/api/v2/system/trigger").body()).doesNotContain(name);
+        assertThat(admin.get("/api/v2/system/trigger?include_deleted=true").body()).contains(name);
+        Response restored = admin.post("/api/v2/system/trigger/" + name + "/restore", "");
+        assertThat(restored.status()).as(restored.body()).isEqualTo(200);
+        assertThat(admin.get("/api/v2/system/trigger").body()).contains(name);
+        assertThat(admin.delete("/api/v2/system/trigger/" + name + "?purge=true").status()).isEqualTo(204);
+        assertThat(admin.get("/api/v2/system/trigger/" + name).status()).isEqualTo(404);
+
+        String events = admin.get("/api/events?topics=resource.*&limit=200").body();
+        for (String topic : List.of("ResourceCreated", "ResourceSoftDeleted", "ResourceUpdated", "ResourceHardDeleted")) {
+            assertThat(events).contains("resource." + topic);
+        }
+        JsonNode list = admin.get("/api/events?topics=resource.ResourceHardDeleted&limit=200").json().get("events");
+        assertThat(list.toString()).contains(name);
+    }
+
+    @Test
+    void badTriggersAreRefusedWithWhatToFix() {
+        String name = prefix + "-bad";
+        assertBad("{\"name\":\"" + name + "\",\"filter\":{\"topic\":[{\"numeric\":[\"~\",1]}]},\"action\":{\"type\":\"notify\",\"users\":[\"a\"]}}", "Invalid filter");
+        assertBad("{\"name\":\"" + name + "\",\"filter\":{},\"action\":{\"type\":\"notify\",\"users\":[\"a\"]}}", "filter");
+        assertBad("{\"name\":\"" + name + "\",\"filter\":{\"event\":\"a.b\"},\"action\":{\"type\":\"email\"}}", "webhook, notify or script");
+        assertBad("{\"name\":\"" + name + "\",\"filter\":{\"event\":\"a.b\"},\"action\":{\"type\":\"webhook\",\"url\":\"ftp://x\"}}", "http or https");
+        assertBad("{\"name\":\"" + name + "\",\"filter\":{\"event\":\"a.b\"},\"on\":\"sometimes\",\"action\":{\"type\":\"notify\",\"users\":[\"a\"]}}", "created, updated or both");
+        assertBad("{\"name\":\"" + name + "\",\"filter\":{\"event\":\"a.b\"},\"action\":{\"type\":\"notify\"}}", "user_property");
+        assertThat(admin.get("/api/v2/system/trigger/" + name).status()).isEqualTo(404);
+    }
+
+    private void assertBad(String body, String detail) {
+        Response response = admin.post("/api/v2/system/trigger", body);
+        assertThat(response.status()).as(response.body()).isEqualTo(400);
+        assertThat(response.json().get("detail").asText()).contains(detail);
+    }
+
+    private Socket connect(String key, int subscribers) throws Exception {
+        Socket socket = new Socket();
+        WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder()
+                .buildAsync(URI.create(herald.webSocketUrl().orElseThrow() + "/"), socket).get(10, TimeUnit.SECONDS);
+        ws.sendText("{\"topic\":\"auth\",\"token\":\"" + key + "\",\"subscribe\":[\"" + prefix + ".none\"]}", true)
+                .get(5, TimeUnit.SECONDS);
+        String table = herald.functionEnvironment("RealtimeFunction").get("SUBSCRIPTIONS_TABLE");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (herald.dynamoDb().scanPaginator(r -> r.tableName(table)).items().stream()
+                .filter(i -> i.get("subscriptions").l().stream().anyMatch(v -> v.s().equals(prefix + ".none"))).count() < subscribers) {
+            assertThat(System.nanoTime()).as("subscribed in time").isLessThan(deadline);
+            TimeUnit.MILLISECONDS.sleep(25);
+        }
+        return socket;
+    }
+
+    private static final class Socket implements WebSocket.Listener {
+        final BlockingQueue<JsonNode> received = new LinkedBlockingQueue<>();
+        private final StringBuilder partial = new StringBuilder();
+
+        @Override
+        public CompletionStage<?> onText(WebSocket socket, CharSequence data, boolean last) {
+            partial.append(data);
+            if (last) {
+                try {
+                    received.add(Json.MAPPER.readTree(partial.toString()));
+                } catch (Exception ignored) {
+                    // not JSON
+                }
+                partial.setLength(0);
+            }
+            socket.request(1);
+            return null;
+        }
+
+        JsonNode next() throws InterruptedException {
+            JsonNode message = received.poll(20, TimeUnit.SECONDS);
+            assertThat(message).as("a message").isNotNull();
+            return message;
+        }
+    }
+}
