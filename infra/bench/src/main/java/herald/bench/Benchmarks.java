@@ -15,13 +15,13 @@ public final class Benchmarks {
 
     public static void main(String[] args) throws Exception {
         if (args.length < 1) {
-            System.err.println("usage: Benchmarks <template.yaml> [dispatch] [enroll] [query] [realtime] [scripting]");
+            System.err.println("usage: Benchmarks <template.yaml> [dispatch] [enroll] [query] [realtime] [scripting] [triggers]");
             System.exit(2);
         }
         Path template = Path.of(args[0]);
         List<String> names = args.length > 1
                 ? Arrays.stream(args).skip(1).flatMap(a -> Arrays.stream(a.split("[\\s,]+"))).filter(a -> !a.isBlank()).toList()
-                : List.of("dispatch", "enroll", "query", "realtime", "scripting");
+                : List.of("dispatch", "enroll", "query", "realtime", "scripting", "triggers");
         for (String name : names) {
             switch (name) {
                 case "dispatch":
@@ -39,8 +39,11 @@ public final class Benchmarks {
                 case "scripting":
                     ScriptingBenchmark.run(template);
                     break;
+                case "triggers":
+                    TriggerBenchmark.run(template);
+                    break;
                 default:
-                    System.err.println("Unknown benchmark '" + name + "'; known: dispatch, enroll, query, realtime, scripting");
+                    System.err.println("Unknown benchmark '" + name + "'; known: dispatch, enroll, query, realtime, scripting, triggers");
                     System.exit(2);
             }
         }

@@ -65,6 +65,20 @@ class SamTemplateTest {
     }
 
     @Test
+    void schedulesAreReadAndOnlyRatesAreServed() {
+        SamTemplate template = SamTemplate.load(LocalHeraldExtension.template(), KEY);
+        SamTemplate.FunctionSpec retry = template.functions().stream()
+                .filter(f -> f.logicalId().equals("DeliveryRetryFunction")).findFirst().orElseThrow();
+        assertThat(retry.schedules()).containsExactly("rate(1 minute)");
+        assertThat(LocalScheduler.interval("x", "rate(5 minutes)")).isEqualTo(java.time.Duration.ofMinutes(5));
+        assertThat(LocalScheduler.interval("x", "rate(2 hours)")).isEqualTo(java.time.Duration.ofHours(2));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> LocalScheduler.interval("x", "cron(0 12 * * ? *)"))
+                .hasMessageContaining("rate(N minute(s)");
+        assertThat(LocalScheduler.event("F")).containsEntry("source", "aws.events")
+                .containsEntry("detail-type", "Scheduled Event");
+    }
+
+    @Test
     void theEventsTableHasItsStreamTtlAndIndexes() {
         SamTemplate.TableSpec events = SamTemplate.load(LocalHeraldExtension.template(), KEY).tables().stream()
                 .filter(t -> t.name().equals("EventsTable")).findFirst().orElseThrow();

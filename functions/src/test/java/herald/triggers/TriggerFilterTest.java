@@ -1,0 +1,93 @@
+package herald.triggers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import herald.http.InvalidRequestException;
+import herald.http.Json;
+import java.net.InetAddress;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class TriggerFilterTest {
+
+    private static JsonNode json(String text) throws Exception {
+        return Json.MAPPER.readTree(text);
+    }
+
+    private static boolean matches(String filter, String event) throws Exception {
+        Trigger trigger = new Trigger("t", json(filter), TriggerFilter.toPattern(json(filter)), Trigger.On.BOTH, true,
+                Json.MAPPER.createObjectNode().put("type", "notify"), Instant.EPOCH, Instant.EPOCH, "a", null);
+        return !TriggerMatcher.of(List.of(trigger)).matching(event).isEmpty();
+    }
+
+    @Test
+    void theSeedsFormReadsEventAsTopicAndOtherPathsInPayload() throws Exception {
+        assertThat(TriggerFilter.toPattern(json("{\"event\":\"resource.ResourceCreated\",\"resource.type\":\"itemsvc.*\"}")))
+                .isEqualTo("{\"topic\":[\"resource.ResourceCreated\"],\"payload\":{\"resource\":{\"type\":[{\"wildcard\":\"itemsvc.*\"}]}}}");
+        String filter = "{\"event\":\"resource.ResourceCreated\",\"resource.type\":\"itemsvc.*\"}";
+        assertThat(matches(filter, "{\"topic\":\"resource.ResourceCreated\",\"payload\":{\"resource\":{\"type\":\"itemsvc.Item\"}}}")).isTrue();
+        assertThat(matches(filter, "{\"topic\":\"resource.ResourceCreated\",\"payload\":{\"resource\":{\"type\":\"custom.Thing\"}}}")).isFalse();
+        assertThat(matches(filter, "{\"topic\":\"resource.ResourceUpdated\",\"payload\":{\"resource\":{\"type\":\"itemsvc.Item\"}}}")).isFalse();
+        assertThat(matches("{\"project\":\"demo\",\"summary.entityId\":\"e1\",\"count\":3}",
+                "{\"project\":\"demo\",\"summary\":{\"entityId\":\"e1\"},\"payload\":{\"count\":3}}")).isTrue();
+    }
+
+    @Test
+    void eventBridgePatternsPassThrough() throws Exception {
+        String event = "{\"topic\":\"render.done\",\"user\":\"ada\",\"payload\":{\"frames\":120,\"file\":\"a.EXR\"}}";
+        assertThat(matches("{\"topic\":[{\"prefix\":\"render.\"}]}", event)).isTrue();
+        assertThat(matches("{\"file\":[{\"suffix\":\".EXR\"}]}", event)).isTrue();
+        assertThat(matches("{\"file\":[{\"equals-ignore-case\":\"A.exr\"}]}", event)).isTrue();
+        assertThat(matches("{\"frames\":[{\"numeric\":[\">=\",100,\"<\",200]}]}", event)).isTrue();
+        assertThat(matches("{\"frames\":[{\"numeric\":[\"<\",100]}]}", event)).isFalse();
+        assertThat(matches("{\"user\":[{\"anything-but\":[\"bob\"]}]}", event)).isTrue();
+        assertThat(matches("{\"missing\":[{\"exists\":false}]}", event)).isTrue();
+        assertThat(matches("{\"$or\":[{\"user\":[\"bob\"]},{\"frames\":[120]}]}", event)).isTrue();
+        assertThat(matches("{\"$or\":[{\"user\":[\"bob\"]},{\"frames\":[121]}]}", event)).isFalse();
+        assertThat(matches("{\"payload\":{\"frames\":[120]}}", event)).isTrue();
+    }
+
+    @Test
+    void aPatternEventRulerRefusesIsA400ThatSaysWhy() {
+        for (String bad : List.of("{\"topic\":[{\"numeric\":[\"~\",1]}]}", "{\"topic\":[]}", "{}", "[]",
+                "{\"a..b\":1}", "{\"$or\":[{\"a\":1}]}")) {
+            assertThatThrownBy(() -> TriggerFilter.toPattern(json(bad))).as(bad)
+                    .isInstanceOf(InvalidRequestException.class).hasMessageContaining("filter");
+        }
+    }
+
+    @Test
+    void privateAndMetadataAddressesAreRefusedUnlessAllowed() throws Exception {
+        for (String url : List.of("http://169.254.169.254/latest/meta-data/", "http://127.0.0.1:8080/", "http://10.1.2.3/",
+                "http://192.168.0.1/", "http://[::1]/", "http://0.0.0.0/", "http://100.64.0.1/", "http://[fd00::1]/")) {
+            assertThatThrownBy(() -> WebhookUrls.requireAllowed(url, false)).as(url)
+                    .isInstanceOf(InvalidRequestException.class).hasMessageContaining("private");
+            assertThat(WebhookUrls.requireAllowed(url, true)).isNotNull();
+        }
+        assertThat(WebhookUrls.isPrivate(InetAddress.getByName("93.184.216.34"))).isFalse();
+        assertThatThrownBy(() -> WebhookUrls.requireAllowed("file:///etc/passwd", true)).hasMessageContaining("http");
+        assertThatThrownBy(() -> WebhookUrls.requireAllowed("http://user:pw@example.com/", true)).hasMessageContaining("user");
+    }
+
+    @Test
+    void signaturesFollowTheStandardWebhooksExample() {
+        // the example of the Standard Webhooks specification
+        assertThat(WebhookSigner.signature("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "msg_p5jXN8AQM9LWM0D4loKWxJek",
+                1614265330L, "{\"test\": 2432232314}")).isEqualTo("v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=");
+        assertThat(WebhookSigner.newSecret()).startsWith("whsec_").hasSize(6 + 32);
+    }
+
+    @Test
+    void notifyFindsItsUsersInTheEvent() throws Exception {
+        JsonNode event = json("{\"payload\":{\"user\":{\"id\":\"ada\"},\"team\":[\"bob\",\"eve\"]}}");
+        assertThat(TriggerActions.users(json("{\"user_property\":\"payload.user.id\"}"), event)).containsExactly("ada");
+        assertThat(TriggerActions.users(json("{\"user_property\":\"payload.team\"}"), event)).containsExactly("bob", "eve");
+        assertThat(TriggerActions.users(json("{\"user_property\":\"payload.nobody\"}"), event)).isEmpty();
+        assertThat(TriggerActions.users(json("{\"users\":[\"zed\"]}"), event)).containsExactly("zed");
+        assertThat(new ArrayList<>(TriggerActions.users(json("{\"users\":[\"a\",\"a\"]}"), event))).containsExactly("a");
+    }
+}
