@@ -72,8 +72,7 @@ public final class ApiKeysHandler implements RequestHandler<APIGatewayV2HTTPEven
                     resources.emit(ResourceEvents.Change.UPDATED, TYPE, name, caller, request.requestId());
                     return ApiResponses.json(200, updated);
                 case "DELETE /api/v2/system/api_key/{name}":
-                    boolean purge = request.queryParameter("purge").map(v -> v.equals("true") || v.equals("1"))
-                            .orElse(false);
+                    boolean purge = request.flag("purge");
                     ApiKeyAdmin.Deletion deletion = admin.delete(name, purge);
                     if (deletion.softDeleted()) {
                         resources.emit(ResourceEvents.Change.SOFT_DELETED, TYPE, name, caller, request.requestId());

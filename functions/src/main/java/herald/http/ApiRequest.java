@@ -68,6 +68,19 @@ public final class ApiRequest {
         return context.getAuthorizer().getLambda();
     }
 
+    /**
+     * A true/false query parameter ({@code ?purge=true}); absent is false, {@code 1}/{@code 0} are accepted, anything
+     * else is a 400 that says so.
+     */
+    public boolean flag(String name) {
+        return queryParameter(name).map(value -> switch (value) {
+            case "true", "1" -> true;
+            case "false", "0", "" -> false;
+            default -> throw new InvalidRequestException("Query parameter '" + name + "' must be true or false, not '"
+                    + (value.length() > 40 ? value.substring(0, 40) + "…" : value) + "'");
+        }).orElse(false);
+    }
+
     /** Query parameters (never null). */
     public Map<String, String> queryParameters() {
         return event.getQueryStringParameters() == null ? Map.of() : event.getQueryStringParameters();

@@ -14,7 +14,6 @@ import herald.runtime.AwsClients;
 import herald.runtime.Environment;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

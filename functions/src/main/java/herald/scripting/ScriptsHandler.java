@@ -132,8 +132,7 @@ public final class ScriptsHandler implements RequestHandler<APIGatewayV2HTTPEven
                     resources.emit(ResourceEvents.Change.UPDATED, kind.resourceType(), name, caller, request.requestId());
                     return ApiResponses.json(200, patched.toJson());
                 case "DELETE":
-                    boolean purge = request.queryParameter("purge").map(v -> v.equals("true") || v.equals("1"))
-                            .orElse(false);
+                    boolean purge = request.flag("purge");
                     ScriptAdmin.Deletion deletion = admin.delete(kind, name, purge);
                     if (deletion.softDeleted()) {
                         resources.emit(ResourceEvents.Change.SOFT_DELETED, kind.resourceType(), name, caller,

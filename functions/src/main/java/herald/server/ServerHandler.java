@@ -6,7 +6,6 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import herald.auth.AuthorizerContext;
 import herald.auth.Principal;
-import herald.auth.Role;
 import herald.http.ApiRequest;
 import herald.http.ApiResponses;
 import herald.http.NotFoundException;

@@ -66,7 +66,7 @@ public final class TriggersHandler implements RequestHandler<APIGatewayV2HTTPEve
             switch (request.routeKey()) {
                 case "GET /api/v2/system/trigger":
                     return ApiResponses.json(200, Map.of("resource",
-                            admin.list(flag(request, "include_deleted"))));
+                            admin.list(request.flag("include_deleted"))));
                 case "POST /api/v2/system/trigger":
                     return ApiResponses.json(201, admin.create(request.jsonBody(), caller, requestId));
                 case "GET /api/v2/system/trigger/{name}":
@@ -74,7 +74,7 @@ public final class TriggersHandler implements RequestHandler<APIGatewayV2HTTPEve
                 case "PATCH /api/v2/system/trigger/{name}":
                     return ApiResponses.json(200, admin.update(name, request.jsonBody(), caller, requestId));
                 case "DELETE /api/v2/system/trigger/{name}":
-                    admin.delete(name, flag(request, "purge"), caller, requestId);
+                    admin.delete(name, request.flag("purge"), caller, requestId);
                     return ApiResponses.noContent();
                 case "POST /api/v2/system/trigger/{name}/restore":
                     return ApiResponses.json(200, admin.restore(name, caller, requestId));
@@ -89,14 +89,6 @@ public final class TriggersHandler implements RequestHandler<APIGatewayV2HTTPEve
         });
     }
 
-    private static boolean flag(ApiRequest request, String name) {
-        return request.queryParameter(name).map(v -> {
-            if (!v.equals("true") && !v.equals("false")) {
-                throw new InvalidRequestException("Query parameter '" + name + "' must be true or false");
-            }
-            return v.equals("true");
-        }).orElse(false);
-    }
 
     private static int limit(String value) {
         try {

@@ -4,24 +4,16 @@ import static herald.auth.ApiKeysApiIT.assertError;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import herald.http.Json;
 import herald.local.LocalHerald;
 import herald.testing.ApiKeys;
 import herald.testing.HeraldClient;
 import herald.testing.HeraldClient.Response;
 import herald.testing.LocalHeraldExtension;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.WebSocket;
-import java.util.ArrayList;
+import herald.testing.SocketClient;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -117,15 +109,15 @@ class ProjectIsolationIT {
     void receivesOverWebSocketOnlyEventsOfItsProjects() throws Exception {
         String key = ApiKeys.create(admin, ApiKeys.uniqueName("iso-socket"), "user", List.of(mine));
         String topic = prefix + ".live";
-        Listener limited = connect(key, topic, 1);
-        Listener witness = connect(LocalHeraldExtension.API_KEY, topic, 2);
+        SocketClient limited = SocketClient.subscribed(herald, key, topic, 1);
+        SocketClient witness = SocketClient.subscribed(herald, LocalHeraldExtension.API_KEY, topic, 2);
 
         String other = dispatch(topic, theirs);
         assertThat(witness.next(other)).isNotNull();
         String ours = dispatch(topic, mine);
         String shared = dispatch(topic, null);
         limited.next(shared);
-        assertThat(limited.ids).contains(ours, shared).doesNotContain(other);
+        assertThat(limited.all).extracting(m -> m.path("id").asText()).contains(ours, shared).doesNotContain(other);
     }
 
     @Test
@@ -136,75 +128,11 @@ class ProjectIsolationIT {
         for (String refused : List.of(key, "hk_nothing")) {
             Throwable failure = null;
             try {
-                open("?token=" + refused, new Listener());
+                SocketClient.connect(herald, "?token=" + refused);
             } catch (Exception e) {
                 failure = e;
             }
             assertThat(failure).as("connecting with " + refused).isNotNull();
-        }
-    }
-
-    private Listener connect(String key, String topic, int subscribers) throws Exception {
-        Listener listener = new Listener();
-        WebSocket socket = open("", listener);
-        socket.sendText("{\"topic\":\"auth\",\"token\":\"" + key + "\",\"subscribe\":[\"" + topic + "\"]}", true)
-                .get(5, TimeUnit.SECONDS);
-        awaitSubscribed(topic, subscribers);
-        return listener;
-    }
-
-    /** Ayon never answers auth: wait until the subscription is stored. */
-    private void awaitSubscribed(String topic, int subscribers) throws InterruptedException {
-        String table = herald.functionEnvironment("RealtimeFunction").get("SUBSCRIPTIONS_TABLE");
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (System.nanoTime() < deadline) {
-            long count = herald.dynamoDb().scanPaginator(r -> r.tableName(table)).items().stream()
-                    .filter(item -> item.get("subscriptions").l().stream().anyMatch(v -> v.s().equals(topic))).count();
-            if (count >= subscribers) {
-                return;
-            }
-            TimeUnit.MILLISECONDS.sleep(50);
-        }
-        throw new AssertionError("never subscribed to " + topic);
-    }
-
-    private WebSocket open(String query, Listener listener) throws Exception {
-        return HttpClient.newHttpClient().newWebSocketBuilder()
-                .buildAsync(URI.create(herald.webSocketUrl().orElseThrow() + "/" + query), listener)
-                .get(10, TimeUnit.SECONDS);
-    }
-
-    private static final class Listener implements WebSocket.Listener {
-        final List<String> ids = new java.util.concurrent.CopyOnWriteArrayList<>();
-        final BlockingQueue<String> arrived = new LinkedBlockingQueue<>();
-        private final StringBuilder partial = new StringBuilder();
-
-        @Override
-        public CompletionStage<?> onText(WebSocket socket, CharSequence data, boolean last) {
-            partial.append(data);
-            if (last) {
-                try {
-                    String id = Json.MAPPER.readTree(partial.toString()).path("id").asText();
-                    ids.add(id);
-                    arrived.add(id);
-                } catch (Exception ignored) {
-                    // not an event message
-                }
-                partial.setLength(0);
-            }
-            socket.request(1);
-            return null;
-        }
-
-        String next(String id) throws InterruptedException {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            while (System.nanoTime() < deadline) {
-                String got = arrived.poll(100, TimeUnit.MILLISECONDS);
-                if (id.equals(got)) {
-                    return got;
-                }
-            }
-            throw new AssertionError("no message about " + id + "; got " + new ArrayList<>(ids));
         }
     }
 }

@@ -10,15 +10,10 @@ import herald.testing.HeraldClient;
 import herald.testing.HeraldClient.Response;
 import herald.testing.WebhookListener;
 import herald.testing.LocalHeraldExtension;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.WebSocket;
+import herald.testing.SocketClient;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -176,8 +171,8 @@ class TriggersIT {
     void aNotificationReachesTheNamedUsersConnectionsOnly() throws Exception {
         String ada = ApiKeys.uniqueName("ada");
         String bob = ApiKeys.uniqueName("bob");
-        Socket adaSocket = connect(ApiKeys.create(admin, ada, "user", null), 1);
-        Socket bobSocket = connect(ApiKeys.create(admin, bob, "user", null), 2);
+        SocketClient adaSocket = SocketClient.subscribed(herald, ApiKeys.create(admin, ada, "user", null), prefix + ".none", 1);
+        SocketClient bobSocket = SocketClient.subscribed(herald, ApiKeys.create(admin, bob, "user", null), prefix + ".none", 2);
         Response created = admin.post("/api/v2/system/trigger", "{\"name\":\"" + prefix + "-input\",\"filter\":"
                 + "{\"event\":\"workflowsvc.UserInput\",\"workflow\":\"" + prefix + "\"},"
                 + "\"action\":{\"type\":\"notify\",\"user_property\":\"payload.user.id\",\"message\":\"Your input is needed\"}}");
@@ -191,7 +186,7 @@ class TriggersIT {
         assertThat(note.get("event").get("id").asText()).isEqualTo(forAda);
         String forBob = dispatch("workflowsvc.UserInput", "{\"workflow\":\"" + prefix + "\",\"user\":{\"id\":\"" + bob + "\"}}");
         assertThat(bobSocket.next().get("event").get("id").asText()).isEqualTo(forBob);
-        assertThat(adaSocket.received).isEmpty();
+        assertThat(adaSocket.nothingUnread()).isTrue();
     }
 
     @Test
@@ -278,47 +273,5 @@ class TriggersIT {
         Response response = admin.post("/api/v2/system/trigger", body);
         assertThat(response.status()).as(response.body()).isEqualTo(400);
         assertThat(response.json().get("detail").asText()).contains(detail);
-    }
-
-    private Socket connect(String key, int subscribers) throws Exception {
-        Socket socket = new Socket();
-        WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder()
-                .buildAsync(URI.create(herald.webSocketUrl().orElseThrow() + "/"), socket).get(10, TimeUnit.SECONDS);
-        ws.sendText("{\"topic\":\"auth\",\"token\":\"" + key + "\",\"subscribe\":[\"" + prefix + ".none\"]}", true)
-                .get(5, TimeUnit.SECONDS);
-        String table = herald.functionEnvironment("RealtimeFunction").get("SUBSCRIPTIONS_TABLE");
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (herald.dynamoDb().scanPaginator(r -> r.tableName(table)).items().stream()
-                .filter(i -> i.get("subscriptions").l().stream().anyMatch(v -> v.s().equals(prefix + ".none"))).count() < subscribers) {
-            assertThat(System.nanoTime()).as("subscribed in time").isLessThan(deadline);
-            TimeUnit.MILLISECONDS.sleep(25);
-        }
-        return socket;
-    }
-
-    private static final class Socket implements WebSocket.Listener {
-        final BlockingQueue<JsonNode> received = new LinkedBlockingQueue<>();
-        private final StringBuilder partial = new StringBuilder();
-
-        @Override
-        public CompletionStage<?> onText(WebSocket socket, CharSequence data, boolean last) {
-            partial.append(data);
-            if (last) {
-                try {
-                    received.add(Json.MAPPER.readTree(partial.toString()));
-                } catch (Exception ignored) {
-                    // not JSON
-                }
-                partial.setLength(0);
-            }
-            socket.request(1);
-            return null;
-        }
-
-        JsonNode next() throws InterruptedException {
-            JsonNode message = received.poll(20, TimeUnit.SECONDS);
-            assertThat(message).as("a message").isNotNull();
-            return message;
-        }
     }
 }
