@@ -15,13 +15,13 @@ public final class Benchmarks {
 
     public static void main(String[] args) throws Exception {
         if (args.length < 1) {
-            System.err.println("usage: Benchmarks <template.yaml> [dispatch] [enroll] [query] [realtime] [scripting] [triggers]");
+            System.err.println("usage: Benchmarks <template.yaml> [dispatch] [enroll] [query] [realtime] [scripting] [triggers] [auth]");
             System.exit(2);
         }
         Path template = Path.of(args[0]);
         List<String> names = args.length > 1
                 ? Arrays.stream(args).skip(1).flatMap(a -> Arrays.stream(a.split("[\\s,]+"))).filter(a -> !a.isBlank()).toList()
-                : List.of("dispatch", "enroll", "query", "realtime", "scripting", "triggers");
+                : List.of("dispatch", "enroll", "query", "realtime", "scripting", "triggers", "auth");
         for (String name : names) {
             switch (name) {
                 case "dispatch":
@@ -42,8 +42,11 @@ public final class Benchmarks {
                 case "triggers":
                     TriggerBenchmark.run(template);
                     break;
+                case "auth":
+                    AuthBenchmark.run(template);
+                    break;
                 default:
-                    System.err.println("Unknown benchmark '" + name + "'; known: dispatch, enroll, query, realtime, scripting, triggers");
+                    System.err.println("Unknown benchmark '" + name + "'; known: dispatch, enroll, query, realtime, scripting, triggers, auth");
                     System.exit(2);
             }
         }

@@ -1,0 +1,81 @@
+package herald.bench;
+
+import herald.auth.ApiKey;
+import herald.auth.ApiKeyAuthenticator;
+import herald.auth.ApiKeyStore;
+import herald.auth.AuthorizerHandler;
+import herald.auth.Role;
+import herald.local.LocalHerald;
+import herald.runtime.AwsClients;
+import herald.runtime.Environment;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * The authorizer's cost per call that API Gateway does not answer from its cache: {@code AuthorizerHandler} with a
+ * stored key (one consistent GetItem of the key's hash item, the context built), beside the same GetItem alone on
+ * the same DynamoDB Local in the same run; and with the deployment's key (no read at all).
+ */
+final class AuthBenchmark {
+
+    private static final String KEY = "bench-key-0123456789abcdef0123456789";
+    private static final int CALLS = 2_000;
+
+    private AuthBenchmark() {
+    }
+
+    static void run(Path template) throws Exception {
+        try (LocalHerald herald = LocalHerald.start(template, "127.0.0.1", 0, Map.of(LocalHerald.API_KEY_PARAMETER, KEY))) {
+            Environment environment = new Environment(herald.functionEnvironment("AuthorizerFunction"));
+            var dynamoDb = AwsClients.dynamoDb(environment);
+            String table = environment.required("API_KEYS_TABLE");
+            String stored = "hk_benchmarkkey0123456789abcdefghijklmnopqrstu";
+            Instant now = Instant.now();
+            new ApiKeyStore(dynamoDb, table).create(new ApiKey("bench", ApiKeyAuthenticator.hash(stored), "hk_bench",
+                    Role.SERVICE, null, null, null, now, now, now, "admin"));
+            AuthorizerHandler authorizer = new AuthorizerHandler(new ApiKeyAuthenticator(KEY,
+                    new ApiKeyStore(dynamoDb, table), Clock.systemUTC()));
+            Map<String, Object> withStored = Map.of("version", "2.0", "type", "REQUEST", "headers", Map.of("x-api-key", stored));
+            Map<String, Object> withDeployment = Map.of("version", "2.0", "type", "REQUEST", "headers", Map.of("x-api-key", KEY));
+            Map<String, AttributeValue> itemKey = Map.of("id", AttributeValue.fromS("hash#" + ApiKeyAuthenticator.hash(stored)));
+
+            List<Double> authorized = new ArrayList<>();
+            List<Double> reads = new ArrayList<>();
+            List<Double> deployment = new ArrayList<>();
+            for (int round = 0; round < 2; round++) { // the first round warms up
+                authorized.clear();
+                reads.clear();
+                deployment.clear();
+                for (int i = 0; i < CALLS; i++) {
+                    long start = System.nanoTime();
+                    authorizer.handleRequest(withStored, null);
+                    authorized.add((System.nanoTime() - start) / 1e6);
+                    start = System.nanoTime();
+                    dynamoDb.getItem(r -> r.tableName(table).key(itemKey).consistentRead(true));
+                    reads.add((System.nanoTime() - start) / 1e6);
+                    start = System.nanoTime();
+                    authorizer.handleRequest(withDeployment, null);
+                    deployment.add((System.nanoTime() - start) / 1e6);
+                }
+            }
+            System.out.println();
+            System.out.println("Auth benchmark: the authorizer per call API Gateway does not answer from its cache");
+            System.out.printf("  %-58s %8s %8s%n", "", "p50 ms", "p99 ms");
+            row("authorizer, a stored key (" + CALLS + " calls)", authorized);
+            row("baseline: the consistent GetItem of its hash item alone", reads);
+            System.out.printf("  ratio authorizer / GetItem: p50 %.2f, p99 %.2f%n",
+                    Seeding.percentile(authorized, 50) / Seeding.percentile(reads, 50),
+                    Seeding.percentile(authorized, 99) / Seeding.percentile(reads, 99));
+            row("authorizer, the deployment's key (no read)", deployment);
+        }
+    }
+
+    private static void row(String label, List<Double> values) {
+        System.out.printf("  %-58s %8.3f %8.3f%n", label, Seeding.percentile(values, 50), Seeding.percentile(values, 99));
+    }
+}
