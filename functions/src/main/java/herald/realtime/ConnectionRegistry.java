@@ -77,6 +77,10 @@ public final class ConnectionRegistry {
         Map<String, AttributeValue> connection = new HashMap<>();
         connection.put("connectionId", s(connectionId));
         connection.put("principal", s(principal.name()));
+        if (principal.projects() != null) {
+            connection.put("allowedProjects", principal.projects().isEmpty() ? AttributeValue.fromL(List.of())
+                    : AttributeValue.fromSs(new ArrayList<>(principal.projects())));
+        }
         connection.put("expiresAt", n(expiresAt));
         if (!byBucket.isEmpty()) {
             connection.put("buckets", AttributeValue.fromSs(new ArrayList<>(byBucket.keySet())));
@@ -129,10 +133,10 @@ public final class ConnectionRegistry {
     }
 
     /**
-     * The live connections of a user (the key name they authenticated with), from the connections table's index
-     * {@code byPrincipal}: one Query.
+     * The live connections of a user (the key name they authenticated with) whose key may see an event of
+     * {@code project} (null: of no project), from the connections table's index {@code byPrincipal}: one Query.
      */
-    public List<String> connectionsOf(String user) {
+    public List<String> connectionsOf(String user, String project) {
         long now = clock.instant().getEpochSecond();
         List<String> found = new ArrayList<>();
         Map<String, AttributeValue> start = null;
@@ -143,7 +147,9 @@ public final class ConnectionRegistry {
                     .expressionAttributeValues(Map.of(":p", s(user)))
                     .exclusiveStartKey(from));
             for (var item : page.items()) {
-                if (Long.parseLong(item.get("expiresAt").n()) > now) {
+                boolean allowed = project == null || !item.containsKey("allowedProjects")
+                        || item.get("allowedProjects").hasSs() && item.get("allowedProjects").ss().contains(project);
+                if (allowed && Long.parseLong(item.get("expiresAt").n()) > now) {
                     found.add(item.get("connectionId").s());
                 }
             }

@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What a matched trigger does with an event. Webhooks are recorded and retried ({@link Webhooks}); a notification
- * goes to every live WebSocket connection of the named users; a script runs as the user {@code trigger:<name>}
+ * goes to every live WebSocket connection of the named users whose key may see the event's project; a script runs as the user {@code trigger:<name>}
  * with role admin, and its log is kept as every script's is. Events caused by triggers (their user starts with
  * {@code trigger:}) fire no triggers, so a trigger cannot feed itself.
  *
@@ -92,7 +92,8 @@ public final class TriggerActions {
         message.put("message", text != null ? text.asText() : event.description());
         message.set("event", EventJson.toJson(event));
         List<String> connections = new ArrayList<>();
-        users.forEach(user -> connections.addAll(broadcaster.registry().connectionsOf(user)));
+        // a key limited to projects is told nothing of an event of another project
+        users.forEach(user -> connections.addAll(broadcaster.registry().connectionsOf(user, event.project())));
         if (!connections.isEmpty()) {
             broadcaster.sendTo(connections, message.toString());
         }

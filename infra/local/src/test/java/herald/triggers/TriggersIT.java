@@ -187,6 +187,16 @@ class TriggersIT {
         String forBob = dispatch("workflowsvc.UserInput", "{\"workflow\":\"" + prefix + "\",\"user\":{\"id\":\"" + bob + "\"}}");
         assertThat(bobSocket.next().get("event").get("id").asText()).isEqualTo(forBob);
         assertThat(adaSocket.nothingUnread()).isTrue();
+
+        // a user whose key is limited to projects hears nothing of another project's event
+        String carol = ApiKeys.uniqueName("carol");
+        SocketClient carolSocket = SocketClient.subscribed(herald,
+                ApiKeys.create(admin, carol, "user", List.of(prefix + "_ours")), prefix + ".none", 3);
+        admin.dispatch("{\"topic\":\"workflowsvc.UserInput\",\"project\":\"" + prefix + "_theirs\",\"payload\":"
+                + "{\"workflow\":\"" + prefix + "\",\"user\":{\"id\":\"" + carol + "\"}}}");
+        String ours = admin.dispatch("{\"topic\":\"workflowsvc.UserInput\",\"project\":\"" + prefix + "_ours\",\"payload\":"
+                + "{\"workflow\":\"" + prefix + "\",\"user\":{\"id\":\"" + carol + "\"}}}");
+        assertThat(carolSocket.next().get("event").get("id").asText()).isEqualTo(ours);
     }
 
     @Test
