@@ -2,6 +2,7 @@ package herald.realtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -11,6 +12,7 @@ import herald.testing.LocalHeraldExtension;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -112,20 +114,14 @@ class RealtimeIT {
     /** Waits (up to 20 s) until {@code count} connections hold {@code subscription}. */
     private void awaitSubscriptions(String subscription, int count) throws InterruptedException {
         String table = herald.functionEnvironment("RealtimeFunction").get("SUBSCRIPTIONS_TABLE");
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (System.nanoTime() < deadline) {
-            long found = herald.dynamoDb().queryPaginator(r -> r.tableName(table).keyConditionExpression("#b = :b")
-                            .expressionAttributeNames(Map.of("#b", "bucket"))
-                            .expressionAttributeValues(Map.of(":b", AttributeValue.fromS(Subscriptions.bucket(subscription)))))
-                    .items().stream()
-                    .filter(item -> item.get("subscriptions").l().stream().anyMatch(v -> v.s().equals(subscription)))
-                    .count();
-            if (found >= count) {
-                return;
-            }
-            TimeUnit.MILLISECONDS.sleep(50);
-        }
-        throw new AssertionError(count + " connections never subscribed to " + subscription);
+        await(count + " connections subscribed to " + subscription).atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> herald.dynamoDb().queryPaginator(r -> r.tableName(table).keyConditionExpression("#b = :b")
+                                .expressionAttributeNames(Map.of("#b", "bucket"))
+                                .expressionAttributeValues(Map.of(":b", AttributeValue.fromS(Subscriptions.bucket(subscription)))))
+                        .items().stream()
+                        .filter(item -> item.get("subscriptions").l().stream().anyMatch(v -> v.s().equals(subscription)))
+                        .count() >= count);
     }
 
     @Test
@@ -223,14 +219,9 @@ class RealtimeIT {
         Client witness = subscribed(topic);
         String id = api.dispatch("{\"topic\":\"" + topic + "\"}");
         witness.next(id);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        boolean gone = false;
-        while (!gone && System.nanoTime() < deadline) {
-            gone = herald.dynamoDb().getItem(r -> r.tableName(environment.get("CONNECTIONS_TABLE"))
-                    .key(Map.of("connectionId", AttributeValue.fromS(ghost))).consistentRead(true)).item().isEmpty();
-            TimeUnit.MILLISECONDS.sleep(50);
-        }
-        assertThat(gone).as("the vanished connection was forgotten").isTrue();
+        await("the vanished connection was forgotten").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50))
+                .until(() -> herald.dynamoDb().getItem(r -> r.tableName(environment.get("CONNECTIONS_TABLE"))
+                        .key(Map.of("connectionId", AttributeValue.fromS(ghost))).consistentRead(true)).item().isEmpty());
     }
 
     @Test

@@ -3,15 +3,15 @@ package herald.scripting;
 import static herald.scripting.ScriptingIT.JSON;
 import static herald.scripting.ScriptingIT.unique;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import herald.local.LocalHerald;
 import herald.local.SamTemplate;
-import herald.testing.HeraldClient;
 import herald.testing.HeraldClient.Response;
+import herald.testing.HeraldClient;
 import herald.testing.LocalHeraldExtension;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -173,32 +173,21 @@ class ScriptAdminIT {
 
         String id = api.dispatch("{\"topic\":\"" + topic + "\"}");
 
-        JsonNode done = null;
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
-        while (done == null && Instant.now().isBefore(deadline)) {
-            JsonNode events = api.get("/api/events?topics=" + topic + ".done").json().get("events");
-            done = events.isEmpty() ? null : events.get(0);
-            if (done == null) {
-                Thread.sleep(100);
-            }
-        }
-        assertThat(done).as("the queued script's event").isNotNull();
+        JsonNode done = await("the queued script's event").atMost(Duration.ofSeconds(30))
+                .until(() -> api.get("/api/events?topics=" + topic + ".done").json().get("events"), e -> !e.isEmpty())
+                .get(0);
         assertThat(done.get("summary")).isEqualTo(JSON.createObjectNode().put("status", 200).put("id", id));
         assertThat(done.get("sender").asText()).isEqualTo("events.post.queued");
         assertThat(done.get("senderType").asText()).isEqualTo("script");
-        JsonNode job = null;
-        while (job == null && Instant.now().isBefore(deadline)) {
+        JsonNode job = await("the queued call's job, finished").atMost(Duration.ofSeconds(30)).until(() -> {
             for (JsonNode candidate : api.get("/api/events?topics=script.queued&limit=100").json().get("events")) {
                 if (candidate.at("/payload/event/request/payload/topic").asText().equals(topic)
                         && candidate.get("status").asText().equals("finished")) {
-                    job = candidate;
+                    return candidate;
                 }
             }
-            if (job == null) {
-                Thread.sleep(100);
-            }
-        }
-        assertThat(job).as("the queued call's job, finished").isNotNull();
+            return null;
+        }, java.util.Objects::nonNull);
         assertThat(job.at("/summary/script").asText()).isEqualTo("events.post.queued");
         assertThat(job.at("/payload/event/request/headers").has("x-api-key")).as("no credentials queued").isFalse();
     }

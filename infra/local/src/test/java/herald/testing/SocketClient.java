@@ -1,6 +1,7 @@
 package herald.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import herald.http.Json;
@@ -8,6 +9,7 @@ import herald.local.LocalHerald;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletionStage;
@@ -42,12 +44,11 @@ public final class SocketClient implements WebSocket.Listener {
         client.socket.sendText("{\"topic\":\"auth\",\"token\":\"" + key + "\",\"subscribe\":[\"" + topic + "\"]}", true)
                 .get(5, TimeUnit.SECONDS);
         String table = herald.functionEnvironment("RealtimeFunction").get("SUBSCRIPTIONS_TABLE");
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (herald.dynamoDb().scanPaginator(r -> r.tableName(table)).items().stream()
-                .filter(i -> i.get("subscriptions").l().stream().anyMatch(v -> v.s().equals(topic))).count() < subscribers) {
-            assertThat(System.nanoTime()).as(subscribers + " connections subscribed to " + topic).isLessThan(deadline);
-            TimeUnit.MILLISECONDS.sleep(25);
-        }
+        await(subscribers + " connections subscribed to " + topic).atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(25))
+                .until(() -> herald.dynamoDb().scanPaginator(r -> r.tableName(table)).items().stream()
+                        .filter(i -> i.get("subscriptions").l().stream().anyMatch(v -> v.s().equals(topic)))
+                        .count() >= subscribers);
         return client;
     }
 

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
@@ -12,7 +13,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 
 /** A webhook receiver on 127.0.0.1: keeps every request, answers each path with the statuses it was told (else 200). */
 public final class WebhookListener implements AutoCloseable {
@@ -62,16 +63,9 @@ public final class WebhookListener implements AutoCloseable {
     }
 
     /** Waits (up to 20 s) until {@code path} has received {@code count} requests; returns them. */
-    public List<Received> await(String path, int count) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (System.nanoTime() < deadline) {
-            List<Received> found = at(path);
-            if (found.size() >= count) {
-                return found;
-            }
-            TimeUnit.MILLISECONDS.sleep(25);
-        }
-        throw new AssertionError(path + " received " + at(path).size() + " requests, not " + count);
+    public List<Received> await(String path, int count) {
+        return Awaitility.await(path + " receiving " + count + " requests").atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(25)).until(() -> at(path), found -> found.size() >= count);
     }
 
     @Override

@@ -1,20 +1,21 @@
 package herald.triggers;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import herald.http.Json;
 import herald.local.LocalHerald;
 import herald.testing.ApiKeys;
-import herald.testing.HeraldClient;
 import herald.testing.HeraldClient.Response;
-import herald.testing.WebhookListener;
+import herald.testing.HeraldClient;
 import herald.testing.LocalHeraldExtension;
 import herald.testing.SocketClient;
+import herald.testing.WebhookListener;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -155,16 +156,10 @@ class TriggersIT {
         return response.json().get("resource");
     }
 
-    private void awaitAttempts(String trigger, int count) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (System.nanoTime() < deadline) {
-            JsonNode list = deliveries(trigger);
-            if (list.size() > 0 && list.get(0).get("attempt_count").asInt() >= count) {
-                return;
-            }
-            TimeUnit.MILLISECONDS.sleep(25);
-        }
-        throw new AssertionError("no delivery of " + trigger + " with " + count + " attempts");
+    private void awaitAttempts(String trigger, int count) {
+        await("a delivery of " + trigger + " with " + count + " attempts").atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(25))
+                .until(() -> deliveries(trigger), list -> list.size() > 0 && list.get(0).get("attempt_count").asInt() >= count);
     }
 
     @Test
@@ -225,12 +220,8 @@ class TriggersIT {
                 + "\"action\":{\"type\":\"script\",\"script\":\"" + script + "\"}}");
         assertThat(trigger.status()).as(trigger.body()).isEqualTo(201);
         String ping = dispatch(prefix + ".ping", "{}");
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        JsonNode pongs = Json.MAPPER.createArrayNode();
-        while (pongs.isEmpty() && System.nanoTime() < deadline) {
-            TimeUnit.MILLISECONDS.sleep(50);
-            pongs = admin.get("/api/events?topics=" + prefix + ".pong").json().get("events");
-        }
+        JsonNode pongs = await("the script's pong").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50))
+                .until(() -> admin.get("/api/events?topics=" + prefix + ".pong").json().get("events"), e -> !e.isEmpty());
         assertThat(pongs).hasSize(1);
         JsonNode pong = pongs.get(0);
         assertThat(pong.at("/payload/from").asText()).isEqualTo(ping);
