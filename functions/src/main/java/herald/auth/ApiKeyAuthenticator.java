@@ -1,6 +1,5 @@
 package herald.auth;
 
-import herald.http.ApiRequest;
 import herald.http.UnauthorizedException;
 import herald.runtime.Environment;
 import java.nio.charset.StandardCharsets;
@@ -57,9 +56,9 @@ public final class ApiKeyAuthenticator {
     public static final String MISSING_KEY = "Missing API key: send it in the X-Api-Key header, as "
             + "'Authorization: ApiKey <key>', or in the api_key query parameter";
 
-    public Principal authenticate(ApiRequest request) {
-        return authenticateKey(presentedKey(request.headers(), request.queryParameters())
-                .orElseThrow(() -> new UnauthorizedException(MISSING_KEY)));
+    /** The caller of a request with these headers and query parameters; 401 without a key or with a wrong one. */
+    public Principal authenticate(Map<String, String> headers, Map<String, String> query) {
+        return authenticateKey(presentedKey(headers, query).orElseThrow(() -> new UnauthorizedException(MISSING_KEY)));
     }
 
     /** Checks a key given outside an HTTP request (a WebSocket auth message, say). */

@@ -129,15 +129,6 @@ public final class ApiKeyStore {
         dynamoDb.deleteItem(d -> d.tableName(table).key(Map.of("id", AttributeValue.fromS("deleted#" + name))));
     }
 
-    /** Deletes both items of a key for good. */
-    public void delete(ApiKey key) {
-        dynamoDb.transactWriteItems(b -> b.transactItems(
-                TransactWriteItem.builder().delete(d -> d.tableName(table)
-                        .key(Map.of("id", AttributeValue.fromS("name#" + key.name())))).build(),
-                TransactWriteItem.builder().delete(d -> d.tableName(table)
-                        .key(Map.of("id", AttributeValue.fromS("hash#" + key.hash())))).build()));
-    }
-
     /** Records a use, at most once a minute per key, so authentication does not write on every request. */
     public void touch(ApiKey key, Instant now) {
         if (key.lastUsedAt() != null && key.lastUsedAt().isAfter(now.minusSeconds(60))) {

@@ -4,10 +4,8 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
-import herald.events.DynamoDbEventStore;
 import herald.events.EventService;
 import herald.events.ResourceEvents;
-import herald.events.RetentionPolicy;
 import herald.http.ApiRequest;
 import herald.http.ApiResponses;
 import herald.http.NotFoundException;
@@ -40,9 +38,8 @@ public final class ApiKeysHandler implements RequestHandler<APIGatewayV2HTTPEven
 
     private ApiKeysHandler(Environment environment) {
         this(new ApiKeyAdmin(new ApiKeyStore(AwsClients.dynamoDb(environment), environment.required("API_KEYS_TABLE")),
-                Clock.systemUTC()), new ResourceEvents(new EventService(
-                        DynamoDbEventStore.fromEnvironment(environment, AwsClients.dynamoDb(environment)),
-                        RetentionPolicy.fromEnvironment(environment), Clock.systemUTC())));
+                Clock.systemUTC()), new ResourceEvents(
+                EventService.fromEnvironment(environment, AwsClients.dynamoDb(environment))));
     }
 
     public ApiKeysHandler(ApiKeyAdmin admin, ResourceEvents resources) {

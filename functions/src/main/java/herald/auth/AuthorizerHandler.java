@@ -51,25 +51,22 @@ public final class AuthorizerHandler implements RequestHandler<Map<String, Objec
 
     @Override
     public Map<String, Object> handleRequest(Map<String, Object> event, Context context) {
-        Optional<String> key = ApiKeyAuthenticator.presentedKey(strings(event.get("headers")),
-                strings(event.get("queryStringParameters")));
+        Map<String, String> headers = strings(event.get("headers"));
+        Map<String, String> query = strings(event.get("queryStringParameters"));
         Object methodArn = event.get("methodArn");
         if (methodArn != null) {
-            return webSocket(String.valueOf(methodArn), key);
+            return webSocket(String.valueOf(methodArn), ApiKeyAuthenticator.presentedKey(headers, query));
+        }
+        Map<String, Object> caller;
+        try {
+            caller = AuthorizerContext.of(authenticator.authenticate(headers, query));
+        } catch (HeraldException e) {
+            caller = AuthorizerContext.denied(e.getMessage());
         }
         Map<String, Object> response = new LinkedHashMap<>();
         response.put("isAuthorized", true);
-        response.put("context", key.map(this::principalContext)
-                .orElseGet(() -> AuthorizerContext.denied(ApiKeyAuthenticator.MISSING_KEY)));
+        response.put("context", caller);
         return response;
-    }
-
-    private Map<String, Object> principalContext(String key) {
-        try {
-            return AuthorizerContext.of(authenticator.authenticateKey(key));
-        } catch (HeraldException e) {
-            return AuthorizerContext.denied(e.getMessage());
-        }
     }
 
     private Map<String, Object> webSocket(String methodArn, Optional<String> key) {

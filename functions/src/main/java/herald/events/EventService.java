@@ -59,6 +59,13 @@ public final class EventService {
         return event;
     }
 
+    /** The service over the events tables and retention rules a function's environment names. */
+    public static EventService fromEnvironment(herald.runtime.Environment environment,
+            software.amazon.awssdk.services.dynamodb.DynamoDbClient dynamoDb) {
+        return new EventService(DynamoDbEventStore.fromEnvironment(environment, dynamoDb),
+                RetentionPolicy.fromEnvironment(environment), Clock.systemUTC());
+    }
+
     public Event get(String id) {
         return store.find(id).orElseThrow(EventService::notFound);
     }

@@ -17,7 +17,6 @@ import herald.runtime.Environment;
 import herald.realtime.Broadcaster;
 import herald.realtime.EventMessages;
 import herald.realtime.Realtime;
-import java.time.Clock;
 import java.util.Map;
 import java.util.Set;
 import org.slf4j.LoggerFactory;
@@ -46,10 +45,7 @@ public final class EventsHandler implements RequestHandler<APIGatewayV2HTTPEvent
     }
 
     private EventsHandler(Environment environment) {
-        this(new EventService(
-                        DynamoDbEventStore.fromEnvironment(environment, AwsClients.dynamoDb(environment)),
-                        RetentionPolicy.fromEnvironment(environment),
-                        Clock.systemUTC()),
+        this(EventService.fromEnvironment(environment, AwsClients.dynamoDb(environment)),
                 environment.optional("SUBSCRIPTIONS_TABLE").isPresent()
                         ? Realtime.broadcaster(environment, AwsClients.dynamoDb(environment)) : null,
                 Scripting.hooks(environment, AwsClients.dynamoDb(environment)));

@@ -5,7 +5,6 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import herald.events.Event;
-import herald.events.EventItems;
 import herald.runtime.AwsClients;
 import herald.runtime.Environment;
 import java.util.ArrayList;
@@ -54,12 +53,12 @@ public final class FanoutHandler implements RequestHandler<DynamodbEvent, Stream
     public StreamsEventResponse handleRequest(DynamodbEvent event, Context context) {
         List<StreamsEventResponse.BatchItemFailure> failures = new ArrayList<>();
         for (DynamodbEvent.DynamodbStreamRecord record : event.getRecords()) {
-            var image = record.getDynamodb().getNewImage();
-            if ("REMOVE".equals(record.getEventName()) || image == null || !image.containsKey("createdKey")) {
-                continue;
-            }
             try {
-                Event changed = EventItems.fromItem(herald.events.StreamImages.toItem(image));
+                java.util.Optional<Event> change = herald.events.StreamImages.changedEvent(record);
+                if (change.isEmpty()) {
+                    continue;
+                }
+                Event changed = change.get();
                 String message = "INSERT".equals(record.getEventName())
                         ? EventMessages.dispatched(changed, true) : EventMessages.updated(changed, null);
                 Set<String> already = deliveredByRecord.getOrDefault(record.getEventID(), Set.of());

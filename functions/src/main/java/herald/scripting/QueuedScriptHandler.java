@@ -52,7 +52,7 @@ public final class QueuedScriptHandler implements RequestHandler<DynamodbEvent, 
 
     private QueuedScriptHandler(Environment environment) {
         this(Scripting.library(environment, AwsClients.dynamoDb(environment)),
-                Scripting.events(environment, AwsClients.dynamoDb(environment)));
+                EventService.fromEnvironment(environment, AwsClients.dynamoDb(environment)));
     }
 
     private QueuedScriptHandler(ScriptLibrary library, EventService events) {

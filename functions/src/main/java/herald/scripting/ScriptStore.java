@@ -15,7 +15,6 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
-import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
@@ -113,13 +112,6 @@ public final class ScriptStore {
             throw new ConflictException("The " + record.kind().resource() + " '" + record.name()
                     + "' was changed or deleted by another request while this one ran; read it and try again");
         }
-    }
-
-    /** Deletes a script and returns it, or nothing if there was none. */
-    public Optional<ScriptRecord> delete(ScriptKind kind, String name) {
-        Map<String, AttributeValue> old = dynamoDb.deleteItem(b -> b.tableName(table).key(key(kind, name))
-                .returnValues(ReturnValue.ALL_OLD)).attributes();
-        return old == null || old.isEmpty() ? Optional.empty() : Optional.of(fromItem(old));
     }
 
     /**

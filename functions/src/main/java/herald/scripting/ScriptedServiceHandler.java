@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import herald.auth.AuthorizerContext;
 import herald.auth.Principal;
+import herald.events.EventService;
 import herald.http.ApiRequest;
 import herald.http.ErrorResponses;
 import herald.http.NotFoundException;
@@ -47,7 +48,7 @@ public final class ScriptedServiceHandler implements RequestHandler<APIGatewayV2
     }
 
     private ScriptedServiceHandler(Environment environment, ScriptLibrary library) {
-        this(library, Scripting.runner(library, Scripting.events(environment, AwsClients.dynamoDb(environment))),
+        this(library, Scripting.runner(library, EventService.fromEnvironment(environment, AwsClients.dynamoDb(environment))),
                 Scripting.hooks(environment, AwsClients.dynamoDb(environment), library));
     }
 

@@ -1,10 +1,7 @@
 package herald.scripting;
 
-import herald.events.DynamoDbEventStore;
 import herald.events.EventService;
-import herald.events.RetentionPolicy;
 import herald.runtime.Environment;
-import java.time.Clock;
 import java.time.Duration;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
@@ -38,11 +35,6 @@ public final class Scripting {
                         (int) ScriptSandbox.Limits.DEFAULT.wallClock().toMillis())));
     }
 
-    public static EventService events(Environment environment, DynamoDbClient dynamoDb) {
-        return new EventService(DynamoDbEventStore.fromEnvironment(environment, dynamoDb),
-                RetentionPolicy.fromEnvironment(environment), Clock.systemUTC());
-    }
-
     /** The hooks around a function's calls, or {@link ScriptHooks#NONE} when it has no scripts table. */
     public static ScriptHooks hooks(Environment environment, DynamoDbClient dynamoDb) {
         if (!enabled(environment)) {
@@ -53,7 +45,7 @@ public final class Scripting {
 
     /** The hooks on a library the function also uses itself (one cache per container). */
     public static ScriptHooks hooks(Environment environment, DynamoDbClient dynamoDb, ScriptLibrary library) {
-        EventService events = events(environment, dynamoDb);
+        EventService events = EventService.fromEnvironment(environment, dynamoDb);
         return new ScriptHooks(library, runner(library, events), events);
     }
 

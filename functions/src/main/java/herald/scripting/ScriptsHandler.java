@@ -6,8 +6,9 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import herald.auth.AuthorizerContext;
 import herald.auth.Permissions;
-import herald.events.ResourceEvents;
 import herald.auth.Principal;
+import herald.events.EventService;
+import herald.events.ResourceEvents;
 import herald.http.ApiRequest;
 import herald.http.ApiResponses;
 import herald.http.NotFoundException;
@@ -56,7 +57,7 @@ public final class ScriptsHandler implements RequestHandler<APIGatewayV2HTTPEven
     private ScriptsHandler(Environment environment, ScriptLibrary library) {
         this(library, environment.optional("GITHUB_WEBHOOK_SECRET").orElse(null),
                 Scripting.hooks(environment, AwsClients.dynamoDb(environment), library),
-                new ResourceEvents(Scripting.events(environment, AwsClients.dynamoDb(environment))));
+                new ResourceEvents(EventService.fromEnvironment(environment, AwsClients.dynamoDb(environment))));
     }
 
     public ScriptsHandler(ScriptLibrary library, String webhookSecret, ScriptHooks scripts, ResourceEvents resources) {

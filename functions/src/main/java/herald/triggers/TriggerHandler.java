@@ -5,11 +5,11 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import herald.events.Event;
-import herald.events.EventItems;
 import herald.events.StreamImages;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,12 +50,12 @@ public final class TriggerHandler implements RequestHandler<DynamodbEvent, Strea
         matcher.refresh();
         List<StreamsEventResponse.BatchItemFailure> failures = new ArrayList<>();
         for (DynamodbEvent.DynamodbStreamRecord record : event.getRecords()) {
-            var image = record.getDynamodb().getNewImage();
-            if ("REMOVE".equals(record.getEventName()) || image == null || !image.containsKey("createdKey")) {
-                continue;
-            }
             try {
-                Event changed = EventItems.fromItem(StreamImages.toItem(image));
+                Optional<Event> change = StreamImages.changedEvent(record);
+                if (change.isEmpty()) {
+                    continue;
+                }
+                Event changed = change.get();
                 if (changed.user() != null && changed.user().startsWith(TriggerActions.USER_PREFIX)) {
                     continue;
                 }

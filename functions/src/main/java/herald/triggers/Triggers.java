@@ -1,5 +1,6 @@
 package herald.triggers;
 
+import herald.events.EventService;
 import herald.realtime.Broadcaster;
 import herald.realtime.Realtime;
 import herald.runtime.AwsClients;
@@ -34,7 +35,7 @@ public record Triggers(TriggerStore store, DeliveryStore deliveries, Webhooks we
         Broadcaster broadcaster = environment.optional("CONNECTIONS_TABLE").isPresent()
                 ? Realtime.broadcaster(environment, dynamoDb) : null;
         ScriptLibrary library = Scripting.enabled(environment) ? Scripting.library(environment, dynamoDb) : null;
-        ScriptRunner runner = library == null ? null : Scripting.runner(library, Scripting.events(environment, dynamoDb));
+        ScriptRunner runner = library == null ? null : Scripting.runner(library, EventService.fromEnvironment(environment, dynamoDb));
         return new Triggers(store, deliveries, webhooks, new TriggerMatcher(store),
                 new TriggerActions(webhooks, broadcaster, library, runner, clock), allowPrivate);
     }

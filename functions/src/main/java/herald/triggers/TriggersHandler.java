@@ -1,7 +1,5 @@
 package herald.triggers;
 
-import herald.events.ResourceEvents;
-
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
@@ -9,6 +7,8 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import herald.auth.AuthorizerContext;
 import herald.auth.Permissions;
 import herald.auth.Principal;
+import herald.events.EventService;
+import herald.events.ResourceEvents;
 import herald.http.ApiRequest;
 import herald.http.ApiResponses;
 import herald.http.InvalidRequestException;
@@ -42,7 +42,7 @@ public final class TriggersHandler implements RequestHandler<APIGatewayV2HTTPEve
 
     private TriggersHandler(Environment environment) {
         this(new TriggerAdmin(Triggers.of(environment),
-                new ResourceEvents(Scripting.events(environment, AwsClients.dynamoDb(environment))), Clock.systemUTC()),
+                new ResourceEvents(EventService.fromEnvironment(environment, AwsClients.dynamoDb(environment))), Clock.systemUTC()),
                 Scripting.hooks(environment, AwsClients.dynamoDb(environment)));
     }
 
