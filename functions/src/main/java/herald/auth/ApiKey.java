@@ -1,7 +1,8 @@
 package herald.auth;
 
-import herald.http.Json;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import herald.kernel.Json;
+import herald.kernel.Timestamps;
 import java.time.Instant;
 import java.util.Set;
 
@@ -32,11 +33,11 @@ public record ApiKey(String name, String hash, String prefix, Role role, Set<Str
             projects.stream().sorted().forEach(json.putArray("projects")::add);
         }
         json.put("key_prefix", prefix);
-        json.put("expires_at", expiresAt == null ? null : expiresAt.toString());
-        json.put("revoked_at", revokedAt == null ? null : revokedAt.toString());
-        json.put("last_used_at", lastUsedAt == null ? null : lastUsedAt.toString());
-        json.put("created_date", createdAt.toString());
-        json.put("last_modified_date", updatedAt.toString());
+        json.put("expires_at", expiresAt == null ? null : Timestamps.format(expiresAt));
+        json.put("revoked_at", revokedAt == null ? null : Timestamps.format(revokedAt));
+        json.put("last_used_at", lastUsedAt == null ? null : Timestamps.format(lastUsedAt));
+        json.put("created_date", Timestamps.format(createdAt));
+        json.put("last_modified_date", Timestamps.format(updatedAt));
         json.put("created_by", createdBy);
         json.put("status", revokedAt != null ? "revoked" : expiresAt != null && !expiresAt.isAfter(now) ? "expired" : "active");
         return json;

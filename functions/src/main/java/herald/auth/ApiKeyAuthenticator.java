@@ -1,7 +1,6 @@
 package herald.auth;
 
-import herald.http.UnauthorizedException;
-import herald.runtime.Environment;
+import herald.kernel.UnauthorizedException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -11,7 +10,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * Finds who a request comes from by its API key: {@code X-Api-Key}, {@code Authorization: ApiKey <key>}, or the
@@ -32,10 +30,6 @@ public final class ApiKeyAuthenticator {
     private final ApiKeyStore keys;
     private final Clock clock;
 
-    public ApiKeyAuthenticator(String bootstrapKey) {
-        this(bootstrapKey, null, Clock.systemUTC());
-    }
-
     public ApiKeyAuthenticator(String bootstrapKey, ApiKeyStore keys, Clock clock) {
         if (bootstrapKey == null || bootstrapKey.isBlank()) {
             throw new IllegalArgumentException("The API key must not be empty");
@@ -45,12 +39,6 @@ public final class ApiKeyAuthenticator {
         this.clock = clock;
     }
 
-    /** The deployment's key, and the keys table when the function's environment names one. */
-    public static ApiKeyAuthenticator fromEnvironment(Environment environment, DynamoDbClient dynamoDb) {
-        return new ApiKeyAuthenticator(environment.required("HERALD_API_KEY"),
-                environment.optional("API_KEYS_TABLE").map(table -> new ApiKeyStore(dynamoDb, table)).orElse(null),
-                Clock.systemUTC());
-    }
 
     /** What a caller without a key is told. */
     public static final String MISSING_KEY = "Missing API key: send it in the X-Api-Key header, as "

@@ -1,6 +1,7 @@
 package herald.auth;
 
-import herald.http.ConflictException;
+import herald.kernel.ConflictException;
+import herald.kernel.Timestamps;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -56,7 +57,7 @@ public final class ApiKeyStore {
             dynamoDb.transactWriteItems(b -> b.transactItems(
                     TransactWriteItem.builder().put(Put.builder().tableName(table).item(toItem("name#" + key.name(), key))
                             .conditionExpression("updatedAt = :read")
-                            .expressionAttributeValues(Map.of(":read", AttributeValue.fromS(previous.updatedAt().toString())))
+                            .expressionAttributeValues(Map.of(":read", AttributeValue.fromS(Timestamps.format(previous.updatedAt()))))
                             .build()).build(),
                     TransactWriteItem.builder().put(Put.builder().tableName(table).item(toItem("hash#" + key.hash(), key))
                             .build()).build()));
@@ -168,16 +169,16 @@ public final class ApiKeyStore {
                     : AttributeValue.fromSs(new ArrayList<>(key.projects())));
         }
         if (key.expiresAt() != null) {
-            item.put("expiresAt", AttributeValue.fromS(key.expiresAt().toString()));
+            item.put("expiresAt", AttributeValue.fromS(Timestamps.format(key.expiresAt())));
         }
         if (key.revokedAt() != null) {
-            item.put("revokedAt", AttributeValue.fromS(key.revokedAt().toString()));
+            item.put("revokedAt", AttributeValue.fromS(Timestamps.format(key.revokedAt())));
         }
         if (key.lastUsedAt() != null) {
-            item.put("lastUsedAt", AttributeValue.fromS(key.lastUsedAt().toString()));
+            item.put("lastUsedAt", AttributeValue.fromS(Timestamps.format(key.lastUsedAt())));
         }
-        item.put("createdAt", AttributeValue.fromS(key.createdAt().toString()));
-        item.put("updatedAt", AttributeValue.fromS(key.updatedAt().toString()));
+        item.put("createdAt", AttributeValue.fromS(Timestamps.format(key.createdAt())));
+        item.put("updatedAt", AttributeValue.fromS(Timestamps.format(key.updatedAt())));
         item.put("createdBy", AttributeValue.fromS(key.createdBy()));
         return item;
     }
@@ -189,11 +190,11 @@ public final class ApiKeyStore {
         }
         return new ApiKey(item.get("name").s(), item.get("keyHash").s(), item.get("prefix").s(),
                 Role.parse(item.get("role").s()), projects, instant(item, "expiresAt"), instant(item, "revokedAt"),
-                instant(item, "lastUsedAt"), Instant.parse(item.get("createdAt").s()),
-                Instant.parse(item.get("updatedAt").s()), item.get("createdBy").s());
+                instant(item, "lastUsedAt"), Timestamps.parse(item.get("createdAt").s()),
+                Timestamps.parse(item.get("updatedAt").s()), item.get("createdBy").s());
     }
 
     private static Instant instant(Map<String, AttributeValue> item, String name) {
-        return item.containsKey(name) ? Instant.parse(item.get(name).s()) : null;
+        return item.containsKey(name) ? Timestamps.parse(item.get(name).s()) : null;
     }
 }

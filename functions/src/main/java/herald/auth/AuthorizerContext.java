@@ -2,9 +2,8 @@ package herald.auth;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
-import herald.http.ApiRequest;
-import herald.http.Json;
-import herald.http.UnauthorizedException;
+import herald.kernel.Json;
+import herald.kernel.UnauthorizedException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,15 +39,7 @@ public final class AuthorizerContext {
         return Map.of(DENIED, detail);
     }
 
-    /**
-     * The caller of an HTTP request, as the authorizer found it; 401 with the authorizer's reason when the request had
-     * no valid key, or when it reached the handler without passing an authorizer at all (a route the template leaves
-     * open by mistake is then closed, not open).
-     */
-    public static Principal principal(ApiRequest request) {
-        return principal(request.authorizerContext());
-    }
-
+    /** The caller the authorizer put in a request's context; 401 without one or with its refusal in it. */
     public static Principal principal(Map<String, Object> context) {
         if (context == null || context.isEmpty()) {
             throw new UnauthorizedException(ApiKeyAuthenticator.MISSING_KEY);

@@ -1,6 +1,6 @@
 package herald.auth;
 
-import herald.http.ForbiddenException;
+import herald.kernel.ForbiddenException;
 import java.util.Set;
 import java.util.TreeSet;
 

@@ -2,17 +2,17 @@ package herald.enroll;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import herald.events.DuplicateHashException;
-import herald.events.DynamoDbEventStore;
 import herald.events.Event;
 import herald.events.EventIds;
 import herald.events.EventItems;
 import herald.events.EventStatus;
+import herald.events.EventStore;
 import herald.events.LostRaceException;
 import herald.events.MissingDependencyException;
-import herald.events.Names;
 import herald.events.RetentionPolicy;
-import herald.events.Timestamps;
-import herald.http.Json;
+import herald.kernel.Json;
+import herald.kernel.Names;
+import herald.kernel.Timestamps;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -48,7 +48,7 @@ final class EnrollPass {
 
     private final EnrollRequest request;
     private final Worker worker;
-    private final DynamoDbEventStore events;
+    private final EventStore events;
     private final JobQueueStore queues;
     private final RetentionPolicy retention;
     private final Duration lease;
@@ -79,7 +79,7 @@ final class EnrollPass {
                 return act(head.get(), decide(head.get())).map(EnrollPass::job);
             }
         }
-        Set<String> topics = events.topics().matching(request.sourceTopics());
+        Set<String> topics = events.topicsMatching(request.sourceTopics());
         List<Candidate> known = knownCandidates();
         Map<String, String> waiting = new LinkedHashMap<>(read.waiting());
         String after = lowerBound();
@@ -268,7 +268,7 @@ final class EnrollPass {
                 stillWaiting.remove(source.id());
                 QueueState next = new QueueState(read.queueId(), maxKey(cursor, read.cursor()), stillWaiting, job.id(),
                         read.version());
-                events.insert(job, List.of(queues.advance(read, next, definition())));
+                queues.insertHead(job, read, next, definition());
             } else {
                 events.insert(job);
             }

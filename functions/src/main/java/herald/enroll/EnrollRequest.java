@@ -1,10 +1,10 @@
 package herald.enroll;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import herald.events.Names;
-import herald.http.InvalidRequestException;
-import herald.http.Json;
-import herald.http.JsonBody;
+import herald.kernel.InvalidRequestException;
+import herald.kernel.Json;
+import herald.kernel.JsonBody;
+import herald.kernel.Names;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

@@ -1,7 +1,8 @@
 package herald.enroll;
 
+import herald.auth.Permissions;
 import herald.events.Caller;
-import herald.events.DynamoDbEventStore;
+import herald.events.EventStore;
 import herald.events.RetentionPolicy;
 import java.time.Clock;
 import java.time.Duration;
@@ -17,7 +18,7 @@ import java.util.Optional;
 public final class EnrollService {
 
     /** What every pass needs: the stores, the retention of jobs, the lease of a silent job, and the clock. */
-    record Settings(DynamoDbEventStore events, JobQueueStore queues, RetentionPolicy retention, Duration lease,
+    record Settings(EventStore events, JobQueueStore queues, RetentionPolicy retention, Duration lease,
             Clock clock) {
     }
 
@@ -31,8 +32,13 @@ public final class EnrollService {
         return new Builder();
     }
 
-    /** The job for this worker, or empty when there is nothing to do. */
-    public Optional<Job> enroll(EnrollRequest request, Caller caller) {
+    /**
+     * The job for this worker, or empty when there is nothing to do. Enrolling needs a manager's key (service or
+     * admin); a key limited to projects is handed only sources of its projects (or of none).
+     */
+    public Optional<Job> enroll(EnrollRequest unscoped, Caller caller) {
+        Permissions.requireManager(caller.principal(), "enroll");
+        EnrollRequest request = unscoped.scopedTo(caller.principal().projects());
         String sender = request.sender() != null ? request.sender()
                 : caller.senderHeader() != null ? caller.senderHeader() : caller.userName();
         String senderType = request.senderType() != null ? request.senderType() : caller.senderType();
@@ -42,13 +48,13 @@ public final class EnrollService {
 
     /** Builds an {@link EnrollService}; the stores are required, the lease defaults to 30 minutes. */
     public static final class Builder {
-        private DynamoDbEventStore events;
+        private EventStore events;
         private JobQueueStore queues;
         private RetentionPolicy retention = RetentionPolicy.keepForever();
         private Duration lease = Duration.ofMinutes(30);
         private Clock clock = Clock.systemUTC();
 
-        public Builder withEvents(DynamoDbEventStore events) {
+        public Builder withEvents(EventStore events) {
             this.events = events;
             return this;
         }

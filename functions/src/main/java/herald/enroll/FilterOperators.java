@@ -92,7 +92,7 @@ final class FilterOperators {
     }
 
     private static JsonNode list(JsonNode value) {
-        return value.isArray() ? value : herald.http.Json.MAPPER.createArrayNode().add(value);
+        return value.isArray() ? value : herald.kernel.Json.MAPPER.createArrayNode().add(value);
     }
 
     /** SQL ILIKE: {@code %} is any run of characters, {@code _} any one, case-insensitive. */

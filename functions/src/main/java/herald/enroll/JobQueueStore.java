@@ -1,7 +1,9 @@
 package herald.enroll;
 
+import herald.events.DynamoDbEventStore;
 import herald.events.Event;
 import herald.events.EventItems;
+import herald.events.EventsTable;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -27,8 +29,8 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
  */
 public final class JobQueueStore {
 
-    static final String OPEN_JOB_INDEX = "byOpenJob";
-    static final String TOPIC_INDEX = "byTopic";
+    static final String OPEN_JOB_INDEX = EventsTable.BY_OPEN_JOB;
+    static final String TOPIC_INDEX = EventsTable.BY_TOPIC;
     private static final int BATCH = 100;
 
     /** A page of the merged source stream: sources in creation order, and how far the merge is complete. */
@@ -36,12 +38,15 @@ public final class JobQueueStore {
     }
 
     private final DynamoDbClient dynamoDb;
+    private final DynamoDbEventStore events;
     private final String eventsTable;
     private final String hashesTable;
     private final String queuesTable;
 
-    public JobQueueStore(DynamoDbClient dynamoDb, String eventsTable, String hashesTable, String queuesTable) {
+    public JobQueueStore(DynamoDbClient dynamoDb, DynamoDbEventStore events, String eventsTable, String hashesTable,
+            String queuesTable) {
         this.dynamoDb = Objects.requireNonNull(dynamoDb);
+        this.events = Objects.requireNonNull(events);
         this.eventsTable = Objects.requireNonNull(eventsTable);
         this.hashesTable = Objects.requireNonNull(hashesTable);
         this.queuesTable = Objects.requireNonNull(queuesTable);
@@ -61,7 +66,7 @@ public final class JobQueueStore {
     }
 
     /** The conditional write that moves a queue from {@code read} to {@code next}; it fails if another moved it. */
-    public TransactWriteItem advance(QueueState read, QueueState next, String definition) {
+    TransactWriteItem advance(QueueState read, QueueState next, String definition) {
         Map<String, AttributeValue> values = new HashMap<>();
         values.put(":cursor", AttributeValue.fromS(next.cursor()));
         values.put(":version", AttributeValue.fromN(Long.toString(read.version() + 1)));
@@ -96,6 +101,17 @@ public final class JobQueueStore {
                 .build()).build();
     }
 
+    /**
+     * Stores a sequential queue's new head job and moves the queue to it, in one transaction: the job (with its hash
+     * claim) is created only if the queue is still as it was read.
+     *
+     * @throws herald.events.DuplicateHashException when the job exists already (another worker won)
+     * @throws herald.events.LostRaceException when the queue moved first
+     */
+    public void insertHead(Event job, QueueState read, QueueState next, String definition) {
+        events.insert(job, List.of(advance(read, next, definition)));
+    }
+
     /** Applies {@link #advance} on its own; returns false when another call moved the queue first. */
     public boolean save(QueueState read, QueueState next, String definition) {
         Update update = advance(read, next, definition).update();
@@ -114,7 +130,7 @@ public final class JobQueueStore {
     public List<Event> openJobs(String targetTopic, int limit) {
         var response = dynamoDb.query(r -> r.tableName(eventsTable).indexName(OPEN_JOB_INDEX)
                 .keyConditionExpression("#openJob = :topic")
-                .expressionAttributeNames(Map.of("#openJob", "openJob"))
+                .expressionAttributeNames(Map.of("#openJob", EventsTable.OPEN_JOB))
                 .expressionAttributeValues(Map.of(":topic", AttributeValue.fromS(targetTopic)))
                 .limit(limit));
         return response.items().stream().map(EventItems::fromItem).toList();
@@ -130,13 +146,13 @@ public final class JobQueueStore {
         for (String topic : topics) {
             var response = dynamoDb.query(r -> r.tableName(eventsTable).indexName(TOPIC_INDEX)
                     .keyConditionExpression("#topic = :topic AND #createdKey > :after")
-                    .expressionAttributeNames(Map.of("#topic", "topic", "#createdKey", "createdKey"))
+                    .expressionAttributeNames(Map.of("#topic", EventsTable.TOPIC, "#createdKey", EventsTable.CREATED_KEY))
                     .expressionAttributeValues(Map.of(":topic", AttributeValue.fromS(topic),
                             ":after", AttributeValue.fromS(after)))
                     .limit(limit));
             response.items().forEach(item -> merged.add(EventItems.fromItem(item)));
             if (response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()) {
-                String last = response.lastEvaluatedKey().get("createdKey").s();
+                String last = response.lastEvaluatedKey().get(EventsTable.CREATED_KEY).s();
                 horizon = horizon == null || last.compareTo(horizon) < 0 ? last : horizon;
             }
         }

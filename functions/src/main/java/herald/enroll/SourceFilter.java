@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import herald.events.Event;
 import herald.events.EventJson;
-import herald.http.InvalidRequestException;
+import herald.kernel.InvalidRequestException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

@@ -1,8 +1,9 @@
 package herald.events;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import herald.http.InvalidRequestException;
-import herald.http.JsonBody;
+import herald.kernel.InvalidRequestException;
+import herald.kernel.JsonBody;
+import herald.kernel.Names;
 
 /**
  * The body of {@code POST /api/events}, validated. Optional text fields are {@code null} when absent; the
@@ -49,8 +50,8 @@ public record DispatchRequest(
                 project,
                 dependsOn,
                 body.string("description").orElse(null),
-                body.object("summary").orElseGet(herald.http.Json.MAPPER::createObjectNode),
-                body.object("payload").orElseGet(herald.http.Json.MAPPER::createObjectNode),
+                body.object("summary").orElseGet(herald.kernel.Json.MAPPER::createObjectNode),
+                body.object("payload").orElseGet(herald.kernel.Json.MAPPER::createObjectNode),
                 body.bool("finished").orElse(true),
                 body.bool("store").orElse(true),
                 body.bool("reuse").orElse(false));

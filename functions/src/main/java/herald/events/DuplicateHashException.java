@@ -1,6 +1,7 @@
 package herald.events;
 
-import herald.http.ConflictException;
+import herald.kernel.ConflictException;
+import herald.kernel.Names;
 
 /** Another live event holds the hash of the event being stored: 409, as in Ayon. */
 public final class DuplicateHashException extends ConflictException {

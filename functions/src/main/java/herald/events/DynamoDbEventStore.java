@@ -1,12 +1,16 @@
 package herald.events;
 
-import herald.http.ConflictException;
+import herald.kernel.Backoff;
+import herald.kernel.ConflictException;
+import herald.kernel.Timestamps;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,8 +35,6 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
  */
 public final class DynamoDbEventStore implements EventStore {
 
-    /** The index on {@code dependsOn} (sort key {@code topic}) that template.yaml declares. */
-    public static final String DEPENDS_ON_INDEX = "byDependsOn";
 
     private static final Logger LOG = LoggerFactory.getLogger(DynamoDbEventStore.class);
     private static final String CLAIM_HASH = "hash";
@@ -53,7 +55,7 @@ public final class DynamoDbEventStore implements EventStore {
         this.dynamoDb = Objects.requireNonNull(builder.dynamoDb, "dynamoDb");
         this.eventsTable = Objects.requireNonNull(builder.eventsTable, "eventsTable");
         this.hashesTable = Objects.requireNonNull(builder.hashesTable, "hashesTable");
-        this.topics = new TopicRegistry(dynamoDb, Objects.requireNonNull(builder.topicsTable, "topicsTable"));
+        this.topics = Objects.requireNonNull(builder.topics, "topics");
         this.clock = builder.clock;
     }
 
@@ -61,15 +63,6 @@ public final class DynamoDbEventStore implements EventStore {
         return new Builder();
     }
 
-    /** The store on the tables a function's environment names: EVENTS_TABLE, EVENT_HASHES_TABLE, TOPICS_TABLE. */
-    public static DynamoDbEventStore fromEnvironment(herald.runtime.Environment environment, DynamoDbClient dynamoDb) {
-        return builder()
-                .withDynamoDb(dynamoDb)
-                .withEventsTable(environment.required("EVENTS_TABLE"))
-                .withHashesTable(environment.required("EVENT_HASHES_TABLE"))
-                .withTopicsTable(environment.required("TOPICS_TABLE"))
-                .build();
-    }
 
     @Override
     public void insert(Event event) {
@@ -117,9 +110,11 @@ public final class DynamoDbEventStore implements EventStore {
         }
     }
 
-    public TopicRegistry topics() {
-        return topics;
+    @Override
+    public Set<String> topicsMatching(Collection<String> patterns) {
+        return topics.matching(patterns);
     }
+
 
     @Override
     public Event replaceByHash(Event fresh) {
@@ -138,7 +133,7 @@ public final class DynamoDbEventStore implements EventStore {
                 throw new ConflictException("Unable to reuse the event " + oldId + ": another event depends on it");
             }
             Event replacement = find(oldId)
-                    .map(old -> withOrigin(fresh, old))
+                    .map(fresh::reusing)
                     .orElse(fresh);
             topics.remember(replacement.topic());
             List<TransactWriteItem> actions = new ArrayList<>();
@@ -254,7 +249,7 @@ public final class DynamoDbEventStore implements EventStore {
 
     boolean hasDependants(String id) {
         var response = dynamoDb.query(r -> r.tableName(eventsTable)
-                .indexName(DEPENDS_ON_INDEX)
+                .indexName(EventsTable.BY_DEPENDS_ON)
                 .keyConditionExpression("#dependsOn = :id")
                 .expressionAttributeNames(Map.of("#dependsOn", EventItems.DEPENDS_ON))
                 .expressionAttributeValues(Map.of(":id", EventItems.s(id)))
@@ -276,12 +271,6 @@ public final class DynamoDbEventStore implements EventStore {
     }
 
     /** Ayon's reuse keeps the replaced event's creation time and retry count. */
-    private static Event withOrigin(Event fresh, Event old) {
-        return new Event(fresh.id(), fresh.hash(), fresh.topic(), fresh.sender(), fresh.senderType(), fresh.project(),
-                fresh.user(), fresh.dependsOn(), fresh.status(), old.retries(), fresh.description(), fresh.summary(),
-                fresh.payload(), old.createdAt(), fresh.updatedAt(), fresh.expiresAt());
-    }
-
     private TransactWriteItem putEvent(Map<String, AttributeValue> item, String condition) {
         return TransactWriteItem.builder().put(Put.builder()
                 .tableName(eventsTable).item(item)
@@ -364,12 +353,12 @@ public final class DynamoDbEventStore implements EventStore {
         return reasons != null && reasons.size() > index && CONDITIONAL_CHECK_FAILED.equals(reasons.get(index).code());
     }
 
+    /** Spreads the retries of writers that collided. */
+    private static final Backoff COLLISIONS = Backoff.of(java.time.Duration.ofMillis(10), java.time.Duration.ofMillis(320));
+
     private static void backOff(int attempt) {
-        try {
-            Thread.sleep((long) (Math.random() * 10 * (1L << attempt)));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while retrying a conflicting transaction", e);
+        if (!COLLISIONS.pause(attempt)) {
+            throw new IllegalStateException("Interrupted while retrying a conflicting transaction");
         }
     }
 
@@ -378,7 +367,7 @@ public final class DynamoDbEventStore implements EventStore {
         private DynamoDbClient dynamoDb;
         private String eventsTable;
         private String hashesTable;
-        private String topicsTable;
+        private TopicRegistry topics;
         private Clock clock = Clock.systemUTC();
 
         public Builder withDynamoDb(DynamoDbClient dynamoDb) {
@@ -396,8 +385,9 @@ public final class DynamoDbEventStore implements EventStore {
             return this;
         }
 
-        public Builder withTopicsTable(String topicsTable) {
-            this.topicsTable = topicsTable;
+        /** The registry of topics this store records every new topic in (shared with the container's queries). */
+        public Builder withTopics(TopicRegistry topics) {
+            this.topics = topics;
             return this;
         }
 

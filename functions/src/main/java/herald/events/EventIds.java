@@ -1,6 +1,7 @@
 package herald.events;
 
-import herald.http.InvalidRequestException;
+import herald.kernel.InvalidRequestException;
+import herald.kernel.Names;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.regex.Pattern;

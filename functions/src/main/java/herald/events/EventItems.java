@@ -1,8 +1,9 @@
 package herald.events;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import herald.http.Json;
-import herald.http.PayloadTooLargeException;
+import herald.kernel.Json;
+import herald.kernel.PayloadTooLargeException;
+import herald.kernel.Timestamps;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
@@ -19,14 +20,14 @@ public final class EventItems {
     /** DynamoDB's item size limit: 400 KB, counting attribute names and values. */
     public static final int MAX_ITEM_BYTES = 400 * 1024;
 
-    static final String ID = "id";
+    static final String ID = EventsTable.ID;
     static final String HASH = "hash";
-    static final String TOPIC = "topic";
+    static final String TOPIC = EventsTable.TOPIC;
     static final String SENDER = "sender";
     static final String SENDER_TYPE = "senderType";
-    static final String PROJECT = "project";
+    static final String PROJECT = EventsTable.PROJECT;
     static final String USER = "user";
-    static final String DEPENDS_ON = "dependsOn";
+    static final String DEPENDS_ON = EventsTable.DEPENDS_ON;
     static final String STATUS = "status";
     static final String RETRIES = "retries";
     static final String DESCRIPTION = "description";
@@ -34,10 +35,9 @@ public final class EventItems {
     static final String PAYLOAD = "payload";
     static final String CREATED_AT = "createdAt";
     static final String UPDATED_AT = "updatedAt";
-    static final String CREATED_KEY = "createdKey";
-    static final String EXPIRES_AT = "expiresAt";
-    /** Set to the topic on jobs that are not done yet; the sparse {@code byOpenJob} index lists them. */
-    static final String OPEN_JOB = "openJob";
+    static final String CREATED_KEY = EventsTable.CREATED_KEY;
+    static final String EXPIRES_AT = EventsTable.EXPIRES_AT;
+    static final String OPEN_JOB = EventsTable.OPEN_JOB;
     private static final java.util.Set<EventStatus> OPEN_STATUSES =
             java.util.EnumSet.of(EventStatus.PENDING, EventStatus.IN_PROGRESS, EventStatus.FAILED, EventStatus.RESTARTED);
 

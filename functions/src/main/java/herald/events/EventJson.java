@@ -1,7 +1,8 @@
 package herald.events;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import herald.http.Json;
+import herald.kernel.Json;
+import herald.kernel.Timestamps;
 
 /** The wire form of an event for {@code GET /api/events/{id}}: exactly the contract's 15 keys, nulls included. */
 public final class EventJson {

@@ -1,55 +1,79 @@
 package herald.events;
 
 import herald.auth.Permissions;
-
-import herald.http.NotFoundException;
+import herald.kernel.NotFoundException;
+import herald.kernel.Timestamps;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Dispatch, read, update and delete of events, with the Ayon contract's rules for defaults, senders and users.
- * Persistence is the {@link EventStore}'s; this class decides what to store.
+ * Dispatch, read, update and delete of events, with the Ayon contract's rules for defaults, senders and users, and
+ * the one place where each of these operations is authorised for its caller. It owns the whole dispatch,
+ * announcement included: a fire-and-forget event or a progress report goes to the {@link EventAnnouncer} whoever
+ * asked for it. Persistence is the {@link EventStore}'s; this class decides what to store.
  *
- * <p>Thread-safe when its store is.
+ * <p>Thread-safe when its store and announcer are.
  */
 public final class EventService {
 
+    private static final Logger LOG = LoggerFactory.getLogger(EventService.class);
+
     private final EventStore store;
     private final RetentionPolicy retention;
+    private final EventAnnouncer announcer;
     private final Clock clock;
 
-    public EventService(EventStore store, RetentionPolicy retention, Clock clock) {
+    public EventService(EventStore store, RetentionPolicy retention, EventAnnouncer announcer, Clock clock) {
         this.store = store;
         this.retention = retention;
+        this.announcer = announcer;
         this.clock = clock;
     }
 
     /**
-     * Dispatches an event and returns it. With {@code store=false} nothing is written (the caller broadcasts it);
-     * with {@code reuse=true} the event holding the same hash is replaced, and the replacement returned.
+     * Dispatches an event for a caller who asked for it (an HTTP call, a script's {@code platform.dispatch}) and
+     * returns it: the caller needs the right to dispatch, and to the event's project. With {@code store=false}
+     * nothing is written and the event is announced; with {@code reuse=true} the event holding the same hash is
+     * replaced, and the replacement returned.
      */
     public Event dispatch(DispatchRequest request, Caller caller) {
+        Permissions.requireManager(caller.principal(), "dispatch events");
+        if (request.project() != null) {
+            Permissions.requireProject(caller.principal(), request.project(), "dispatch events");
+        }
+        return record(request, caller);
+    }
+
+    /**
+     * Dispatches Herald's own record of something a caller caused but did not ask to dispatch (a script's log, a
+     * resource event, a queued script's job): stored and announced exactly as {@link #dispatch} would, with the
+     * caller as its user, but needing no right of the caller's.
+     */
+    public Event record(DispatchRequest request, Caller caller) {
         Instant now = Timestamps.truncate(clock.instant());
         String id = EventIds.newId(now.toEpochMilli());
-        Event event = new Event(
-                id,
-                request.hash() == null ? id : request.hash(),
-                request.topic(),
-                request.sender() != null ? request.sender() : caller.senderHeader(),
-                caller.senderType(),
-                request.project(),
-                caller.userName(),
-                request.dependsOn(),
-                request.finished() ? EventStatus.FINISHED : EventStatus.PENDING,
-                0,
-                request.description() == null ? "" : request.description(),
-                request.summary(),
-                request.payload(),
-                now,
-                now,
-                retention.expiresAt(request.topic(), now));
+        Event event = Event.builder()
+                .id(id)
+                .hash(request.hash() == null ? id : request.hash())
+                .topic(request.topic())
+                .sender(request.sender() != null ? request.sender() : caller.senderHeader())
+                .senderType(caller.senderType())
+                .project(request.project())
+                .user(caller.userName())
+                .dependsOn(request.dependsOn())
+                .status(request.finished() ? EventStatus.FINISHED : EventStatus.PENDING)
+                .description(request.description() == null ? "" : request.description())
+                .summary(request.summary())
+                .payload(request.payload())
+                .createdAt(now)
+                .updatedAt(now)
+                .expiresAt(retention.expiresAt(request.topic(), now))
+                .build();
         if (!request.store()) {
+            announce(event, () -> announcer.dispatched(event));
             return event;
         }
         if (request.reuse()) {
@@ -59,17 +83,14 @@ public final class EventService {
         return event;
     }
 
-    /** The service over the events tables and retention rules a function's environment names. */
-    public static EventService fromEnvironment(herald.runtime.Environment environment,
-            software.amazon.awssdk.services.dynamodb.DynamoDbClient dynamoDb) {
-        return new EventService(DynamoDbEventStore.fromEnvironment(environment, dynamoDb),
-                RetentionPolicy.fromEnvironment(environment), Clock.systemUTC());
+    /** The event, for a caller who may read it: 404 when there is none, 403 when it is in another's project. */
+    public Event get(String id, Caller caller) {
+        Event found = store.find(id).orElseThrow(EventService::notFound);
+        Permissions.requireProject(caller.principal(), found.project(), "read events");
+        return found;
     }
 
-    public Event get(String id) {
-        return store.find(id).orElseThrow(EventService::notFound);
-    }
-
+    /** The event, for Herald's own use (a queued script's job, an enroll pass): no caller, no check. */
     public java.util.Optional<Event> find(String id) {
         return store.find(id);
     }
@@ -80,7 +101,7 @@ public final class EventService {
      * Returns the stored event.
      */
     public Event update(String id, EventUpdate update, Caller caller) {
-        return store.update(id, old -> {
+        Event updated = store.update(id, old -> {
             // Checked against the version being replaced, so a refusal writes nothing.
             Permissions.requireProject(caller.principal(), old.project(), "update events");
             if (update.project() != null) {
@@ -91,28 +112,44 @@ public final class EventService {
             // Strictly later than the version read, so that the store's optimistic lock sees every change.
             Instant now = Timestamps.truncate(clock.instant());
             Instant updatedAt = now.isAfter(old.updatedAt()) ? now : old.updatedAt().plus(1, ChronoUnit.MICROS);
-            return new Event(
-                    old.id(),
-                    old.hash(),
-                    old.topic(),
-                    firstNonNull(update.sender(), caller.senderHeader(), old.sender()),
-                    caller.senderType(),
-                    firstNonNull(update.project(), old.project()),
-                    firstNonNull(update.user(), old.user(), caller.userName()),
-                    old.dependsOn(),
-                    firstNonNull(update.status(), old.status()),
-                    firstNonNull(update.retries(), old.retries()),
-                    firstNonNull(update.description(), old.description()),
-                    firstNonNull(update.summary(), old.summary()),
-                    firstNonNull(update.payload(), old.payload()),
-                    old.createdAt(),
-                    updatedAt,
-                    retention.expiresAt(old.topic(), updatedAt));
+            return old.toBuilder()
+                    .sender(firstNonNull(update.sender(), caller.senderHeader(), old.sender()))
+                    .senderType(caller.senderType())
+                    .project(firstNonNull(update.project(), old.project()))
+                    .user(firstNonNull(update.user(), old.user(), caller.userName()))
+                    .status(firstNonNull(update.status(), old.status()))
+                    .retries(firstNonNull(update.retries(), old.retries()))
+                    .description(firstNonNull(update.description(), old.description()))
+                    .summary(firstNonNull(update.summary(), old.summary()))
+                    .payload(firstNonNull(update.payload(), old.payload()))
+                    .updatedAt(updatedAt)
+                    .expiresAt(retention.expiresAt(old.topic(), updatedAt))
+                    .build();
         }).orElseThrow(EventService::notFound);
+        if (update.progress() != null) {
+            announce(updated, () -> announcer.progressed(updated, update.progress()));
+        }
+        return updated;
     }
 
-    public void delete(String id) {
+    /**
+     * Deletes the event for a caller with the right to delete, in its project; deleting an unknown id does
+     * nothing, as in Ayon.
+     */
+    public void delete(String id, Caller caller) {
+        Permissions.requireManager(caller.principal(), "delete events");
+        store.find(id).ifPresent(doomed -> Permissions.requireProject(caller.principal(), doomed.project(),
+                "delete events"));
         store.delete(id);
+    }
+
+    /** Best effort: a failed announcement does not fail what was already carried out. */
+    private static void announce(Event event, Runnable announcement) {
+        try {
+            announcement.run();
+        } catch (RuntimeException e) {
+            LOG.warn("Announcing event {} failed", event.id(), e);
+        }
     }
 
     private static NotFoundException notFound() {

@@ -1,6 +1,6 @@
 package herald.events;
 
-import herald.http.InvalidRequestException;
+import herald.kernel.InvalidRequestException;
 import java.util.Arrays;
 import java.util.stream.Collectors;
 

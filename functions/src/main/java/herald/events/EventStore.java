@@ -1,6 +1,8 @@
 package herald.events;
 
+import java.util.Collection;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.UnaryOperator;
 
 /**
@@ -12,7 +14,7 @@ public interface EventStore {
     /**
      * Stores a new event and claims its hash, atomically.
      *
-     * @throws herald.http.ConflictException when another live event holds the hash, or {@code dependsOn}
+     * @throws herald.kernel.ConflictException when another live event holds the hash, or {@code dependsOn}
      *     names an event that does not exist
      */
     void insert(Event event);
@@ -22,9 +24,12 @@ public interface EventStore {
      * goes, the new one takes its hash and keeps its {@code createdAt} and {@code retries}. With no such event
      * this is an {@link #insert}. Returns what was stored.
      *
-     * @throws herald.http.ConflictException when another event depends on the one to replace
+     * @throws herald.kernel.ConflictException when another event depends on the one to replace
      */
     Event replaceByHash(Event fresh);
+
+    /** The topics that events have been stored under and that match any of these patterns ({@code *} wildcards). */
+    Set<String> topicsMatching(Collection<String> patterns);
 
     /** The live event with this id; expired events are gone even before retention deletes them. */
     Optional<Event> find(String id);
@@ -38,7 +43,7 @@ public interface EventStore {
     /**
      * Deletes the event and releases its hash. Deleting an unknown id does nothing.
      *
-     * @throws herald.http.ConflictException when other events depend on it
+     * @throws herald.kernel.ConflictException when other events depend on it
      */
     void delete(String id);
 }

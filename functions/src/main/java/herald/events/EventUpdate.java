@@ -1,8 +1,9 @@
 package herald.events;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import herald.http.InvalidRequestException;
-import herald.http.JsonBody;
+import herald.kernel.InvalidRequestException;
+import herald.kernel.JsonBody;
+import herald.kernel.Names;
 
 /**
  * The body of {@code PATCH /api/events/{id}}, validated. Every field is optional and {@code null} means "leave

@@ -1,6 +1,6 @@
 package herald.events;
 
-import herald.http.ConflictException;
+import herald.kernel.ConflictException;
 
 /** Another writer changed what a conditional write relied on, first. Callers usually move on rather than fail. */
 public final class LostRaceException extends ConflictException {

@@ -1,6 +1,6 @@
 package herald.events;
 
-import herald.http.ConflictException;
+import herald.kernel.ConflictException;
 
 /** {@code dependsOn} names an event that does not exist (or has expired): 409, as Ayon's foreign key gives. */
 public final class MissingDependencyException extends ConflictException {

@@ -2,8 +2,8 @@ package herald.events;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import herald.auth.Principal;
-import herald.http.Json;
-import herald.http.JsonBody;
+import herald.kernel.Json;
+import herald.kernel.JsonBody;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,7 +57,7 @@ public final class ResourceEvents {
             payload.put("restored", true);
         }
         try {
-            events.dispatch(DispatchRequest.from(JsonBody.of(body)), new Caller(user, "herald", "resource"));
+            events.record(DispatchRequest.from(JsonBody.of(body)), new Caller(user, "herald", "resource"));
         } catch (RuntimeException e) {
             LOG.warn("Could not emit {} for {} {}", change.topic(), type, id, e);
         }

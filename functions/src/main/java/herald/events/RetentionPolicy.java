@@ -73,10 +73,6 @@ public final class RetentionPolicy {
     }
 
     /** The policy a function's environment configures: {@code DEFAULT_RETENTION_DAYS}, {@code TOPIC_RETENTION_DAYS}. */
-    public static RetentionPolicy fromEnvironment(herald.runtime.Environment environment) {
-        return parse(environment.integer("DEFAULT_RETENTION_DAYS", 0),
-                environment.optional("TOPIC_RETENTION_DAYS").orElse(""));
-    }
 
     public int daysFor(String topic) {
         for (Rule rule : rules) {

@@ -17,7 +17,7 @@ public final class StreamImages {
     public static java.util.Optional<Event> changedEvent(
             com.amazonaws.services.lambda.runtime.events.DynamodbEvent.DynamodbStreamRecord record) {
         var image = record.getDynamodb().getNewImage();
-        if ("REMOVE".equals(record.getEventName()) || image == null || !image.containsKey("createdKey")) {
+        if ("REMOVE".equals(record.getEventName()) || image == null || !image.containsKey(EventsTable.CREATED_KEY)) {
             return java.util.Optional.empty();
         }
         return java.util.Optional.of(EventItems.fromItem(toItem(image)));

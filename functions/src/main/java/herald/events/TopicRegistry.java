@@ -1,5 +1,6 @@
 package herald.events;
 
+import herald.kernel.Names;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;

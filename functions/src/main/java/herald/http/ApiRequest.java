@@ -1,6 +1,14 @@
 package herald.http;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import herald.auth.AuthorizerContext;
+import herald.auth.Principal;
+import herald.events.Caller;
+import herald.kernel.Flags;
+import herald.kernel.InvalidRequestException;
+import herald.kernel.JsonBody;
+import herald.kernel.Names;
+import herald.kernel.UnauthorizedException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Locale;
@@ -33,9 +41,32 @@ public final class ApiRequest {
         return context == null || context.getHttp() == null ? "" : context.getHttp().getMethod();
     }
 
-    /** The method the call is carried out as, after DreamFactory-style tunnelling on POST ({@link MethodOverride}). */
-    public String effectiveMethod() {
-        return MethodOverride.effectiveMethod(this);
+    /**
+     * The caller, as the authorizer found it: 401 with the authorizer's reason when the request had no valid key, or
+     * when it reached the function without passing an authorizer at all (a route the template leaves open by mistake
+     * is then closed, not open).
+     */
+    public Principal principal() {
+        return AuthorizerContext.principal(authorizerContext());
+    }
+
+    /** The caller when the request carried a valid key; empty otherwise (for routes open to everyone). */
+    public Optional<Principal> optionalPrincipal() {
+        try {
+            return Optional.of(principal());
+        } catch (UnauthorizedException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * The caller of an event operation: the principal, the {@code X-Sender} header (dropped when it is not a valid
+     * name, as in Ayon) and the {@code X-Sender-Type} header, {@code "api"} by default.
+     */
+    public Caller caller() {
+        String sender = header("x-sender").filter(Names::isName).orElse(null);
+        String senderType = header("x-sender-type").filter(Names::isName).orElse(Caller.DEFAULT_SENDER_TYPE);
+        return new Caller(principal(), sender, senderType);
     }
 
     /** The path template of the route, {@code "/api/events/{id}"}, or {@code ""} for {@code $default}. */
@@ -69,16 +100,16 @@ public final class ApiRequest {
     }
 
     /**
-     * A true/false query parameter ({@code ?purge=true}); absent is false, {@code 1}/{@code 0} are accepted, anything
-     * else is a 400 that says so.
+     * A true/false query parameter ({@code ?purge=true}), read by {@link Flags}: absent is false, anything but
+     * true/false/1/0 (in any case) is a 400 that names the parameter.
      */
     public boolean flag(String name) {
-        return queryParameter(name).map(value -> switch (value) {
-            case "true", "1" -> true;
-            case "false", "0", "" -> false;
-            default -> throw new InvalidRequestException("Query parameter '" + name + "' must be true or false, not '"
-                    + (value.length() > 40 ? value.substring(0, 40) + "…" : value) + "'");
-        }).orElse(false);
+        return optionalFlag(name).orElse(false);
+    }
+
+    /** A true/false query parameter that may be absent (empty then), read as {@link #flag} reads it. */
+    public Optional<Boolean> optionalFlag(String name) {
+        return Flags.parse("Query parameter '" + name + "'", queryParameter(name).orElse(null));
     }
 
     /** Query parameters (never null). */

@@ -1,6 +1,7 @@
 package herald.http;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import herald.kernel.Json;
 import java.util.Map;
 
 /** Successful responses in the shape API Gateway's HTTP API expects from a Lambda (payload format 2.0). */

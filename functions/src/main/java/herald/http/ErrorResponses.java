@@ -1,6 +1,8 @@
 package herald.http;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import herald.kernel.HeraldException;
+import herald.kernel.Json;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,27 +18,8 @@ public final class ErrorResponses {
     private ErrorResponses() {
     }
 
-    public static int statusOf(HeraldException e) {
-        if (e instanceof StatusException) {
-            return ((StatusException) e).status();
-        } else if (e instanceof InvalidRequestException) {
-            return 400;
-        } else if (e instanceof UnauthorizedException) {
-            return 401;
-        } else if (e instanceof ForbiddenException) {
-            return 403;
-        } else if (e instanceof NotFoundException) {
-            return 404;
-        } else if (e instanceof ConflictException) {
-            return 409;
-        } else if (e instanceof PayloadTooLargeException) {
-            return 413;
-        }
-        throw new IllegalArgumentException("No status for " + e.getClass().getName());
-    }
-
     public static APIGatewayV2HTTPResponse of(HeraldException e) {
-        return error(statusOf(e), e.detail());
+        return error(e.status(), e.detail());
     }
 
     public static APIGatewayV2HTTPResponse unexpected(Throwable failure, String requestId) {

@@ -1,5 +1,6 @@
 package herald.http;
 
+import herald.kernel.InvalidRequestException;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;

@@ -1,6 +1,7 @@
 package herald.http;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import herald.kernel.HeraldException;
 import java.util.function.Supplier;
 
 /**

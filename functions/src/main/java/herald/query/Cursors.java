@@ -1,6 +1,6 @@
 package herald.query;
 
-import herald.http.InvalidRequestException;
+import herald.kernel.InvalidRequestException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.regex.Pattern;

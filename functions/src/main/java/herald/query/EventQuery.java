@@ -1,7 +1,7 @@
 package herald.query;
 
-import herald.events.Names;
-import herald.http.InvalidRequestException;
+import herald.kernel.InvalidRequestException;
+import herald.kernel.Names;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;

@@ -2,6 +2,7 @@ package herald.query;
 
 import herald.events.Event;
 import herald.events.EventItems;
+import herald.events.EventsTable;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -47,7 +48,7 @@ final class MergedPartitions {
         }
 
         private void fetch() {
-            Map<String, String> names = new HashMap<>(Map.of("#p", keyAttribute, "#c", "createdKey"));
+            Map<String, String> names = new HashMap<>(Map.of("#p", keyAttribute, "#c", EventsTable.CREATED_KEY));
             Map<String, AttributeValue> values = new HashMap<>(Map.of(":p", AttributeValue.fromS(value)));
             String condition = "#p = :p";
             if (lower != null && upper != null) {

@@ -3,8 +3,9 @@ package herald.query;
 import herald.auth.Principal;
 import herald.events.Event;
 import herald.events.EventItems;
-import herald.events.Timestamps;
+import herald.events.EventsTable;
 import herald.events.TopicRegistry;
+import herald.kernel.Timestamps;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -116,16 +117,16 @@ public final class QueryStore {
         String key;
         List<String> partitions;
         if (query.topics() != null) {
-            index = "byTopic";
-            key = "topic";
+            index = EventsTable.BY_TOPIC;
+            key = EventsTable.TOPIC;
             partitions = new ArrayList<>(topics.matching(query.topics()));
         } else if (query.projects() != null) {
-            index = "byProject";
+            index = EventsTable.BY_PROJECT;
             key = "project";
             partitions = query.projects();
         } else {
-            index = "byTopic";
-            key = "topic";
+            index = EventsTable.BY_TOPIC;
+            key = EventsTable.TOPIC;
             partitions = topics.all().stream().filter(t -> query.includeLogs() || !t.startsWith("log.")).toList();
         }
         MergedPartitions merge = new MergedPartitions(tables, index, key, partitions, lower, upper, backwards, wanted,
@@ -175,7 +176,7 @@ public final class QueryStore {
     }
 
     private boolean hasChildren(String id, AtomicLong itemsRead) {
-        var response = tables.dynamoDb().query(r -> r.tableName(tables.eventsTable()).indexName("byDependsOn")
+        var response = tables.dynamoDb().query(r -> r.tableName(tables.eventsTable()).indexName(EventsTable.BY_DEPENDS_ON)
                 .keyConditionExpression("dependsOn = :id")
                 .expressionAttributeValues(Map.of(":id", AttributeValue.fromS(id)))
                 .limit(1));

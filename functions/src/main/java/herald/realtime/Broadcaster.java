@@ -1,5 +1,6 @@
 package herald.realtime;
 
+import herald.kernel.Backoff;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,6 +29,8 @@ public final class Broadcaster {
     /** API Gateway refuses a WebSocket message over 128 KB. */
     public static final int MAX_MESSAGE_BYTES = 128 * 1024;
     static final int CONCURRENCY = 16;
+    /** A connection whose buffer is full (429) is retried alone, after a wait that grows. */
+    private static final Backoff FULL_BUFFER = Backoff.of(java.time.Duration.ofMillis(20), java.time.Duration.ofSeconds(1));
     private static final Logger LOG = LoggerFactory.getLogger(Broadcaster.class);
     private static final ExecutorService POSTS = Executors.newFixedThreadPool(CONCURRENCY, runnable -> {
         Thread thread = new Thread(runnable, "herald-broadcast");
@@ -101,10 +104,7 @@ public final class Broadcaster {
                 registry.close(connectionId);
                 return true;
             } catch (LimitExceededException full) {
-                try {
-                    Thread.sleep(20L << attempt);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
+                if (!FULL_BUFFER.pause(attempt)) {
                     return false;
                 }
             } catch (RuntimeException e) {

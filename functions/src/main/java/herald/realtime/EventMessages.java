@@ -2,8 +2,8 @@ package herald.realtime;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import herald.events.Event;
-import herald.events.Timestamps;
-import herald.http.Json;
+import herald.kernel.Json;
+import herald.kernel.Timestamps;
 
 /**
  * The WebSocket message for an event, as Ayon pushes it: {@code createdAt, dependsOn, description, id, progress,

@@ -1,7 +1,7 @@
 package herald.realtime;
 
-import herald.events.Names;
-import herald.http.InvalidRequestException;
+import herald.kernel.InvalidRequestException;
+import herald.kernel.Names;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;

@@ -1,6 +1,5 @@
 package herald.scripting;
 
-import herald.http.ApiRequest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -12,8 +11,8 @@ import java.util.Map;
  * with dots, and path parameters are left out (they reach the script as {@code event.resource}), except
  * {@code {service}}, which is the scripted service's own name. So {@code POST /api/events} is
  * {@code events.post.*}, {@code PATCH /api/events/{id}} is {@code events.patch.*} and
- * {@code DELETE /api/v2/system/cache/{name}} is {@code system.cache.delete.*}. The verb is lower case and read
- * after method tunnelling.
+ * {@code DELETE /api/v2/system/cache/{name}} is {@code system.cache.delete.*}. The verb is lower case: the
+ * method the route is carried out as.
  *
  * <p>Stateless and thread-safe.
  */
@@ -55,25 +54,7 @@ public final class EventNames {
         return parts.isEmpty() ? null : String.join(".", parts);
     }
 
-    /** The base name of a request's route, or null when the route is not scriptable ({@code GET /}, {@code $default}). */
-    public static String base(ApiRequest request) {
-        return base(request.routePath(), request.pathParameters());
-    }
 
-    /** {@code event.resource}: the values of the path parameters that the name leaves out, joined by {@code /}. */
-    public static String resource(ApiRequest request) {
-        List<String> values = new ArrayList<>();
-        for (String segment : request.routePath().split("/")) {
-            if (segment.startsWith("{") && !segment.equals("{service}")) {
-                String name = segment.substring(1, segment.length() - 1).replace("+", "");
-                String value = request.pathParameters().get(name);
-                if (value != null && !value.isEmpty()) {
-                    values.add(value);
-                }
-            }
-        }
-        return String.join("/", values);
-    }
 
     public static String name(String base, String verb, String phase) {
         return base + "." + verb.toLowerCase(Locale.ROOT) + "." + phase;

@@ -1,7 +1,7 @@
 package herald.scripting;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import herald.http.Json;
+import herald.kernel.Json;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;

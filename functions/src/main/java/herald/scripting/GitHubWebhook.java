@@ -1,10 +1,9 @@
 package herald.scripting;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import herald.http.ApiRequest;
-import herald.http.InvalidRequestException;
-import herald.http.Json;
-import herald.http.UnauthorizedException;
+import herald.kernel.InvalidRequestException;
+import herald.kernel.Json;
+import herald.kernel.UnauthorizedException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -16,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import javax.crypto.Mac;
@@ -45,12 +45,15 @@ public final class GitHubWebhook {
         this.clock = clock;
     }
 
-    public Map<String, Object> receive(ApiRequest request) {
-        byte[] body = request.bodyBytes();
-        verify(request.header("x-hub-signature-256").orElse(null), body);
-        String event = request.header("x-github-event").orElseThrow(() -> new InvalidRequestException(
+    /**
+     * Takes one delivery: {@code headers} by lower-case name, {@code body} the bytes exactly as GitHub sent them
+     * (what the signature is computed over).
+     */
+    public Map<String, Object> receive(Map<String, String> headers, byte[] body) {
+        verify(Optional.ofNullable(headers.get("x-hub-signature-256")).orElse(null), body);
+        String event = Optional.ofNullable(headers.get("x-github-event")).orElseThrow(() -> new InvalidRequestException(
                 "Missing X-GitHub-Event header: this route takes GitHub webhook deliveries"));
-        String delivery = request.header("x-github-delivery").orElseThrow(() -> new InvalidRequestException(
+        String delivery = Optional.ofNullable(headers.get("x-github-delivery")).orElseThrow(() -> new InvalidRequestException(
                 "Missing X-GitHub-Delivery header: this route takes GitHub webhook deliveries"));
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("delivery", delivery);
@@ -61,7 +64,7 @@ public final class GitHubWebhook {
             return answer;
         }
         try {
-            JsonNode payload = payload(request, body);
+            JsonNode payload = payload(headers, body);
             switch (event) {
                 case "ping":
                     answer.put("zen", payload.path("zen").asText(""));
@@ -107,9 +110,9 @@ public final class GitHubWebhook {
     }
 
     /** GitHub sends JSON, or a form whose {@code payload} field holds the JSON. */
-    private static JsonNode payload(ApiRequest request, byte[] body) {
+    private static JsonNode payload(Map<String, String> headers, byte[] body) {
         String text = new String(body, StandardCharsets.UTF_8);
-        if (request.header("content-type").orElse("").startsWith("application/x-www-form-urlencoded")) {
+        if (Optional.ofNullable(headers.get("content-type")).orElse("").startsWith("application/x-www-form-urlencoded")) {
             for (String pair : text.split("&")) {
                 if (pair.startsWith("payload=")) {
                     text = URLDecoder.decode(pair.substring("payload=".length()), StandardCharsets.UTF_8);

@@ -2,10 +2,12 @@ package herald.scripting;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import herald.http.InvalidRequestException;
-import herald.http.JsonBody;
-import herald.http.NotFoundException;
-import herald.http.StatusException;
+import herald.auth.Principal;
+import herald.events.ResourceEvents;
+import herald.kernel.InvalidRequestException;
+import herald.kernel.JsonBody;
+import herald.kernel.NotFoundException;
+import herald.kernel.UpstreamFailureException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -16,7 +18,7 @@ import java.util.Optional;
  * The admin resources {@code /api/v2/system/event_script} and {@code /api/v2/system/service}: create, read, replace,
  * patch and delete script records. Every change clears that script from the cache of every container, as
  * DreamFactory's model hooks do. A GET with {@code refresh} loads a linked script's current source, keeps it as the
- * record's {@code content} and clears the cache, so the next call runs it.
+ * record's {@code content} and clears the cache, so the next call runs it. Every change emits its resource event.
  *
  * <p>Thread-safe.
  */
@@ -26,9 +28,11 @@ public final class ScriptAdmin {
     private final CacheStamps stamps;
     private final ScriptSources sources;
     private final ScriptSandbox sandbox;
+    private final ResourceEvents resources;
     private final Clock clock;
 
-    public ScriptAdmin(ScriptLibrary library, Clock clock) {
+    public ScriptAdmin(ScriptLibrary library, ResourceEvents resources, Clock clock) {
+        this.resources = resources;
         this.store = library.store();
         this.stamps = library.stamps();
         this.sources = library.sources();
@@ -49,7 +53,8 @@ public final class ScriptAdmin {
         try {
             source = sources.load(record);
         } catch (ScriptLoadException e) {
-            throw new StatusException(e.missing() ? 404 : 502, "Could not refresh '" + name + "': " + e.getMessage());
+            String detail = "Could not refresh '" + name + "': " + e.getMessage();
+            throw e.missing() ? new NotFoundException(detail) : new UpstreamFailureException(detail);
         }
         ScriptRecord refreshed = record.withContent(source, clock.instant());
         store.replace(record, refreshed);
@@ -58,7 +63,8 @@ public final class ScriptAdmin {
     }
 
     /** {@code POST} on the collection: one record, or DreamFactory's {@code {"resource": [...]}}; all or nothing. */
-    public List<ScriptRecord> create(ScriptKind kind, JsonBody body, String user) {
+    public List<ScriptRecord> create(ScriptKind kind, JsonBody body, Principal caller, String requestId) {
+        String user = caller.name();
         List<JsonBody> records = new ArrayList<>();
         Optional<JsonNode> resource = body.fieldNames().contains("resource") ? body.value("resource") : Optional.empty();
         if (resource.isPresent()) {
@@ -83,11 +89,14 @@ public final class ScriptAdmin {
             store.create(record);
             clear(record);
         }
+        created.forEach(r -> resources.emit(ResourceEvents.Change.CREATED, kind.resourceType(), r.name(), caller,
+                requestId));
         return created;
     }
 
     /** {@code POST} or {@code PUT} on a record: creates or replaces it (DreamFactory's POST to a name upserts). */
-    public ScriptRecord put(ScriptKind kind, String name, JsonBody body, String user) {
+    public ScriptRecord put(ScriptKind kind, String name, JsonBody body, Principal caller, String requestId) {
+        String user = caller.name();
         Instant now = clock.instant();
         ScriptRecord record = checked(ScriptRecord.fromRequest(kind, name, body, sources.storageServices(), user, now));
         Optional<ScriptRecord> existing = store.get(kind, name);
@@ -100,47 +109,48 @@ public final class ScriptAdmin {
             store.create(record);
         }
         clear(record);
+        resources.emit(existing.isPresent() ? ResourceEvents.Change.UPDATED : ResourceEvents.Change.CREATED,
+                kind.resourceType(), name, caller, requestId);
         return record;
     }
 
-    public ScriptRecord patch(ScriptKind kind, String name, JsonBody body, String user) {
+    public ScriptRecord patch(ScriptKind kind, String name, JsonBody body, Principal caller, String requestId) {
         ScriptRecord existing = store.get(kind, name).orElseThrow(() -> notFound(kind, name));
-        ScriptRecord patched = checked(existing.patched(body, sources.storageServices(), user, clock.instant()));
+        ScriptRecord patched = checked(existing.patched(body, sources.storageServices(), caller.name(),
+                clock.instant()));
         store.replace(existing, patched);
         clear(patched);
+        resources.emit(ResourceEvents.Change.UPDATED, kind.resourceType(), name, caller, requestId);
         return patched;
-    }
-
-    public boolean exists(ScriptKind kind, String name) {
-        return store.get(kind, name).isPresent();
-    }
-
-    /** What a DELETE did: the record, and whether it was soft-deleted now and/or purged. */
-    public record Deletion(ScriptRecord record, boolean softDeleted, boolean purged) {
     }
 
     /**
      * Soft delete (the script stops running and leaves the listing; {@code POST .../restore} brings it back), or,
      * with {@code purge}, soft delete and then delete for good (also of a script deleted earlier).
      */
-    public Deletion delete(ScriptKind kind, String name, boolean purge) {
+    public ScriptRecord delete(ScriptKind kind, String name, boolean purge, Principal caller, String requestId) {
         Optional<ScriptRecord> live = store.softDelete(kind, name, clock.instant());
         live.ifPresent(this::clear);
         Optional<ScriptRecord> record = live.or(() -> store.deleted(kind, name));
         if (record.isEmpty() || (live.isEmpty() && !purge)) {
             throw notFound(kind, name);
         }
+        if (live.isPresent()) {
+            resources.emit(ResourceEvents.Change.SOFT_DELETED, kind.resourceType(), name, caller, requestId);
+        }
         if (purge) {
             store.purge(kind, name);
+            resources.emit(ResourceEvents.Change.HARD_DELETED, kind.resourceType(), name, caller, requestId);
         }
-        return new Deletion(record.get(), live.isPresent(), purge);
+        return record.get();
     }
 
-    public ScriptRecord restore(ScriptKind kind, String name) {
-        ScriptRecord deleted = store.deleted(kind, name).orElseThrow(() -> new herald.http.NotFoundException("There is "
+    public ScriptRecord restore(ScriptKind kind, String name, Principal caller, String requestId) {
+        ScriptRecord deleted = store.deleted(kind, name).orElseThrow(() -> new herald.kernel.NotFoundException("There is "
                 + "no deleted " + kind.resource() + " named '" + name + "' (a purged one cannot be restored)"));
         store.restore(deleted);
         clear(deleted);
+        resources.emit(ResourceEvents.Change.RESTORED, kind.resourceType(), name, caller, requestId);
         return deleted;
     }
 

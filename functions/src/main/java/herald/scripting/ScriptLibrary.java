@@ -1,6 +1,7 @@
 package herald.scripting;
 
-import herald.http.StatusException;
+import herald.kernel.RejectedException;
+import herald.kernel.UpstreamFailureException;
 import java.util.List;
 import java.util.Optional;
 
@@ -42,7 +43,7 @@ public final class ScriptLibrary {
         return sources;
     }
 
-    ScriptSandbox sandboxForRunner() {
+    public ScriptSandbox sandboxForRunner() {
         return sandbox;
     }
 
@@ -100,7 +101,7 @@ public final class ScriptLibrary {
             if (skip) {
                 throw new SkippedScript();
             }
-            throw new StatusException(502, "Script '" + name + "' could not be loaded, so the call was not carried out: "
+            throw new UpstreamFailureException("Script '" + name + "' could not be loaded, so the call was not carried out: "
                     + e.getMessage() + ". Fix the source, then clear the cache (DELETE /api/v2/system/cache/_event/"
                     + name + "); or set config.on_load_failure to \"skip\" to run calls without it");
         }
@@ -113,7 +114,7 @@ public final class ScriptLibrary {
             if (skip) {
                 throw new SkippedScript();
             }
-            throw new StatusException(500, e.failure().detail());
+            throw new RejectedException(500, e.failure().detail());
         }
     }
 

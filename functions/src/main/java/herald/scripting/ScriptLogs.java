@@ -6,7 +6,7 @@ import herald.auth.Principal;
 import herald.events.Caller;
 import herald.events.DispatchRequest;
 import herald.events.EventService;
-import herald.http.Json;
+import herald.kernel.Json;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,7 +54,7 @@ public final class ScriptLogs {
         lines.forEach(line -> LOG.info("Script {} on {}: {}", script, eventName, line));
         String description = failure != null ? failure.detail() : lines.get(0);
         try {
-            events.dispatch(new DispatchRequest(TOPIC, script, null, null, null,
+            events.record(new DispatchRequest(TOPIC, script, null, null, null,
                     description.length() > 500 ? description.substring(0, 500) : description,
                     summary, payload, true, true, false), new Caller(principal, script, "script"));
         } catch (RuntimeException e) {

@@ -1,9 +1,10 @@
 package herald.scripting;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import herald.http.InvalidRequestException;
-import herald.http.Json;
-import herald.http.JsonBody;
+import herald.kernel.InvalidRequestException;
+import herald.kernel.Json;
+import herald.kernel.JsonBody;
+import herald.kernel.Timestamps;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
@@ -238,8 +239,8 @@ public record ScriptRecord(
         json.put("scm_reference", scmReference);
         json.set("config", config);
         json.put("source", source().name().toLowerCase(Locale.ROOT));
-        json.put("created_date", createdAt.toString());
-        json.put("last_modified_date", updatedAt.toString());
+        json.put("created_date", Timestamps.format(createdAt));
+        json.put("last_modified_date", Timestamps.format(updatedAt));
         json.put("last_modified_by", updatedBy);
         return json;
     }

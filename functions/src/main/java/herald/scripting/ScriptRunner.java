@@ -5,17 +5,20 @@ import herald.auth.Principal;
 import herald.events.Caller;
 import herald.events.DispatchRequest;
 import herald.events.Event;
+import herald.events.EventIds;
 import herald.events.EventService;
-import herald.http.HeraldException;
-import herald.http.Json;
-import herald.http.JsonBody;
+import herald.events.EventUpdate;
+import herald.kernel.HeraldException;
+import herald.kernel.Json;
+import herald.kernel.JsonBody;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Runs one script for one caller: builds {@code platform.session} from who is calling (their name and projects,
- * never their key), wires {@code platform.dispatch} to {@link EventService} (the event is sent as the caller, with
- * the script as sender and {@code script} as sender type), and keeps the run's log lines with {@link ScriptLogs}.
+ * never their key), wires {@code platform.dispatch} and {@code platform.update} to {@link EventService} (as the
+ * caller, with the script as sender and {@code script} as sender type, so with the caller's rights and no more), and
+ * keeps the run's log lines with {@link ScriptLogs}.
  *
  * <p>Thread-safe.
  */
@@ -37,7 +40,18 @@ public final class ScriptRunner {
 
     /** Runs the script; {@code warnings} are added to its log, which is kept once the caller has added its own. */
     public ScriptRun run(LoadedScript script, ObjectNode event, Principal principal) {
-        return sandbox.run(script.compiled(), event, session(principal), json -> dispatch(json, script.name(), principal));
+        Caller caller = new Caller(principal, script.name(), "script");
+        return sandbox.run(script.compiled(), event, session(principal), new ScriptSandbox.Platform() {
+            @Override
+            public String dispatch(String json) {
+                return ScriptRunner.this.dispatch(json, caller);
+            }
+
+            @Override
+            public String update(String id, String json) {
+                return ScriptRunner.this.update(id, json, caller);
+            }
+        });
     }
 
     /** Keeps a run's log, with warnings Herald adds (discarded changes, say). */
@@ -51,7 +65,7 @@ public final class ScriptRunner {
         logs.record(script, eventName, principal, List.of(), failure);
     }
 
-    static ObjectNode session(Principal principal) {
+    public static ObjectNode session(Principal principal) {
         ObjectNode session = Json.MAPPER.createObjectNode();
         session.putObject("user").put("name", principal.name()).put("role", principal.role().wireName());
         session.put("role", principal.role().wireName());
@@ -63,13 +77,27 @@ public final class ScriptRunner {
         return session;
     }
 
-    private String dispatch(String json, String script, Principal principal) {
+    private String dispatch(String json, Caller caller) {
         try {
             if (!(Json.readStored(json) instanceof ObjectNode)) {
                 return error("pass an object with at least a topic, e.g. {topic: 'my.topic'}");
             }
             DispatchRequest request = DispatchRequest.from(JsonBody.parse(json));
-            Event event = events.dispatch(request, new Caller(principal, script, "script"));
+            Event event = events.dispatch(request, caller);
+            return Json.write(Json.MAPPER.createObjectNode().put("id", event.id()));
+        } catch (HeraldException e) {
+            return error(e.detail());
+        }
+    }
+
+    private String update(String id, String json, Caller caller) {
+        try {
+            if (!(Json.readStored(json) instanceof ObjectNode)) {
+                return error("pass the event's id and an object of the fields to change, e.g. "
+                        + "platform.update(id, {progress: 50})");
+            }
+            EventIds.require("The event id", id);
+            Event event = events.update(id, EventUpdate.from(JsonBody.parse(json)), caller);
             return Json.write(Json.MAPPER.createObjectNode().put("id", event.id()));
         } catch (HeraldException e) {
             return error(e.detail());

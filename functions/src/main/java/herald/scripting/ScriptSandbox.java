@@ -2,7 +2,7 @@ package herald.scripting;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import herald.http.Json;
+import herald.kernel.Json;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -15,7 +15,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.UnaryOperator;
 import org.graalvm.polyglot.Context;
 import org.graalvm.polyglot.Engine;
 import org.graalvm.polyglot.EnvironmentAccess;
@@ -50,7 +49,7 @@ public final class ScriptSandbox {
     static final int MAX_LOG_LINE = 4_000;
 
     private static final String RUNNER = ""
-            + "(function (fn, eventJson, sessionJson, log, dispatch) {\n"
+            + "(function (fn, eventJson, sessionJson, log, dispatch, update) {\n"
             + "  const text = (a) => { if (typeof a === 'string') return a;\n"
             + "    try { const s = JSON.stringify(a); return s === undefined ? String(a) : s; } catch (e) { return String(a); } };\n"
             + "  const line = (level) => (...args) => { log(level, args.map(text).join(' ')); };\n"
@@ -60,15 +59,27 @@ public final class ScriptSandbox {
             + "    session: Object.freeze(JSON.parse(sessionJson)),\n"
             + "    log: line('info'),\n"
             + "    dispatch: (e) => { const r = JSON.parse(dispatch(JSON.stringify(e === undefined ? null : e)));\n"
-            + "      if (r.error) { throw new Error('platform.dispatch: ' + r.error); } return r; }\n"
+            + "      if (r.error) { throw new Error('platform.dispatch: ' + r.error); } return r; },\n"
+            + "    update: (id, u) => { const r = JSON.parse(update(String(id), JSON.stringify(u === undefined ? null : u)));\n"
+            + "      if (r.error) { throw new Error('platform.update: ' + r.error); } return r; }\n"
             + "  });\n"
             + "  const event = JSON.parse(eventJson);\n"
             + "  const result = fn(event, platform, console);\n"
             + "  return JSON.stringify({ event: event, result: result === undefined ? null : result });\n"
             + "})";
 
-    /** What {@code platform.dispatch} does with the event a script passes: JSON in, JSON out ({@code error} on failure). */
-    public interface Dispatcher extends UnaryOperator<String> {
+    /**
+     * What a script's {@code platform} does with what the script passes: JSON in, JSON out ({@code error} on
+     * failure). {@code platform.dispatch(event)} dispatches an event; {@code platform.update(id, changes)} updates
+     * one, as a PATCH would ({@code progress} included).
+     */
+    @FunctionalInterface
+    public interface Platform {
+        String dispatch(String eventJson);
+
+        default String update(String id, String changesJson) {
+            return "{\"error\":\"updating events is not available here\"}";
+        }
     }
 
     private final Limits limits;
@@ -98,7 +109,7 @@ public final class ScriptSandbox {
     }
 
     /** Runs a compiled script on a copy of {@code event}; never throws for anything the script does. */
-    public ScriptRun run(CompiledScript script, ObjectNode event, ObjectNode session, Dispatcher dispatcher) {
+    public ScriptRun run(CompiledScript script, ObjectNode event, ObjectNode session, Platform platform) {
         List<String> logs = Collections.synchronizedList(new ArrayList<>());
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         AtomicBoolean timedOut = new AtomicBoolean();
@@ -118,8 +129,10 @@ public final class ScriptSandbox {
                 }
                 return null;
             };
-            ProxyExecutable dispatch = args -> dispatcher.apply(args[0].asString());
-            String out = runner.execute(function, Json.write(event), Json.write(session), log, dispatch).asString();
+            ProxyExecutable dispatch = args -> platform.dispatch(args[0].asString());
+            ProxyExecutable update = args -> platform.update(args[0].asString(), args[1].asString());
+            String out = runner.execute(function, Json.write(event), Json.write(session), log, dispatch, update)
+                    .asString();
             JsonNode result = Json.readStored(out);
             return new ScriptRun((ObjectNode) result.get("event"), result.get("result"), logs(logs, printed), null);
         } catch (PolyglotException e) {

@@ -1,7 +1,5 @@
 package herald.scripting;
 
-import herald.runtime.AwsClients;
-import herald.runtime.Environment;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -31,14 +29,8 @@ public final class ScriptSources {
         this.gitHub = gitHub;
     }
 
-    public static ScriptSources fromEnvironment(Environment environment) {
-        Map<String, String> buckets = parseServices(environment.optional("SCRIPT_STORAGE_SERVICES").orElse(""));
-        return new ScriptSources(buckets, buckets.isEmpty() ? null : AwsClients.s3(environment),
-                new GitHubContents(environment.optional("GITHUB_API_URL").orElse("https://api.github.com"),
-                        environment.optional("GITHUB_TOKEN").orElse(null)));
-    }
 
-    static Map<String, String> parseServices(String setting) {
+    public static Map<String, String> parseServices(String setting) {
         Map<String, String> services = new LinkedHashMap<>();
         for (String entry : setting.split(",")) {
             if (entry.isBlank()) {

@@ -1,8 +1,9 @@
 package herald.scripting;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import herald.http.ConflictException;
-import herald.http.Json;
+import herald.kernel.ConflictException;
+import herald.kernel.Json;
+import herald.kernel.Timestamps;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -107,7 +108,7 @@ public final class ScriptStore {
         try {
             dynamoDb.putItem(b -> b.tableName(table).item(toItem(record))
                     .conditionExpression("updatedAt = :read")
-                    .expressionAttributeValues(Map.of(":read", AttributeValue.fromS(previous.updatedAt().toString()))));
+                    .expressionAttributeValues(Map.of(":read", AttributeValue.fromS(Timestamps.format(previous.updatedAt())))));
         } catch (ConditionalCheckFailedException e) {
             throw new ConflictException("The " + record.kind().resource() + " '" + record.name()
                     + "' was changed or deleted by another request while this one ran; read it and try again");
@@ -131,7 +132,7 @@ public final class ScriptStore {
             dynamoDb.transactWriteItems(b -> b.transactItems(
                     TransactWriteItem.builder().delete(d -> d.tableName(table).key(key(kind, name))
                             .conditionExpression("updatedAt = :read").expressionAttributeValues(Map.of(":read",
-                                    AttributeValue.fromS(live.get().updatedAt().toString())))).build(),
+                                    AttributeValue.fromS(Timestamps.format(live.get().updatedAt()))))).build(),
                     TransactWriteItem.builder().put(p -> p.tableName(table).item(deleted)).build()));
         } catch (TransactionCanceledException e) {
             throw new ConflictException("The " + kind.resource() + " '" + name + "' changed while it was being deleted; "
@@ -193,8 +194,8 @@ public final class ScriptStore {
         }
         putIfSet(item, "scmReference", r.scmReference());
         item.put("config", AttributeValue.fromS(Json.write(r.config())));
-        item.put("createdAt", AttributeValue.fromS(r.createdAt().toString()));
-        item.put("updatedAt", AttributeValue.fromS(r.updatedAt().toString()));
+        item.put("createdAt", AttributeValue.fromS(Timestamps.format(r.createdAt())));
+        item.put("updatedAt", AttributeValue.fromS(Timestamps.format(r.updatedAt())));
         putIfSet(item, "updatedBy", r.updatedBy());
         return item;
     }
@@ -212,8 +213,8 @@ public final class ScriptStore {
                 string(item, "scmRepository"),
                 string(item, "scmReference"),
                 (ObjectNode) Json.readStored(item.containsKey("config") ? item.get("config").s() : "{}"),
-                Instant.parse(item.get("createdAt").s()),
-                Instant.parse(item.get("updatedAt").s()),
+                Timestamps.parse(item.get("createdAt").s()),
+                Timestamps.parse(item.get("updatedAt").s()),
                 string(item, "updatedBy"));
     }
 

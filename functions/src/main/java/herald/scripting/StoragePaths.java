@@ -1,6 +1,6 @@
 package herald.scripting;
 
-import herald.http.InvalidRequestException;
+import herald.kernel.InvalidRequestException;
 
 /**
  * Checks the path of a linked script's file: relative, at most 1,024 characters, no {@code .} or {@code ..}

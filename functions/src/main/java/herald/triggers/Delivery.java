@@ -1,7 +1,8 @@
 package herald.triggers;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import herald.http.Json;
+import herald.kernel.Json;
+import herald.kernel.Timestamps;
 import java.time.Instant;
 import java.util.List;
 
@@ -23,12 +24,12 @@ public record Delivery(String trigger, String id, String eventId, String topic, 
         json.put("status", status);
         json.put("attempt_count", attempts.size());
         json.put("max_attempts", maxAttempts);
-        json.put("next_attempt_at", nextAttemptAt == null ? null : nextAttemptAt.toString());
-        json.put("created_date", createdAt.toString());
+        json.put("next_attempt_at", nextAttemptAt == null ? null : Timestamps.format(nextAttemptAt));
+        json.put("created_date", Timestamps.format(createdAt));
         var list = json.putArray("attempts");
         for (WebhookSender.Attempt attempt : attempts) {
             ObjectNode a = list.addObject();
-            a.put("at", attempt.at().toString());
+            a.put("at", Timestamps.format(attempt.at()));
             a.put("succeeded", attempt.succeeded());
             if (attempt.responseCode() > 0) {
                 a.put("response_code", attempt.responseCode());

@@ -1,5 +1,6 @@
 package herald.triggers;
 
+import herald.kernel.Timestamps;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -69,7 +70,7 @@ public final class DeliveryStore {
                 .keyConditionExpression("#d = :due AND dueAt <= :now")
                 .expressionAttributeNames(Map.of("#d", "due"))
                 .expressionAttributeValues(Map.of(":due", AttributeValue.fromS("due"),
-                        ":now", AttributeValue.fromS(now.toString() + "#\uffff")))
+                        ":now", AttributeValue.fromS(Timestamps.format(now) + "#\uffff")))
                 .limit(limit));
         List<Delivery> deliveries = new ArrayList<>();
         page.items().forEach(item -> deliveries.add(fromItem(item)));
@@ -86,12 +87,12 @@ public final class DeliveryStore {
         item.put("body", AttributeValue.fromS(d.body()));
         item.put("status", AttributeValue.fromS(d.status()));
         item.put("maxAttempts", AttributeValue.fromN(Integer.toString(d.maxAttempts())));
-        item.put("createdAt", AttributeValue.fromS(d.createdAt().toString()));
+        item.put("createdAt", AttributeValue.fromS(Timestamps.format(d.createdAt())));
         item.put("expiresAt", AttributeValue.fromN(Long.toString(d.createdAt().getEpochSecond() + KEEP_SECONDS)));
         List<AttributeValue> attempts = new ArrayList<>();
         for (WebhookSender.Attempt a : d.attempts()) {
             Map<String, AttributeValue> m = new HashMap<>();
-            m.put("at", AttributeValue.fromS(a.at().toString()));
+            m.put("at", AttributeValue.fromS(Timestamps.format(a.at())));
             m.put("ok", AttributeValue.fromBool(a.succeeded()));
             m.put("code", AttributeValue.fromN(Integer.toString(a.responseCode())));
             m.put("ms", AttributeValue.fromN(Long.toString(a.millis())));
@@ -102,10 +103,10 @@ public final class DeliveryStore {
         }
         item.put("attempts", AttributeValue.fromL(attempts));
         if (d.nextAttemptAt() != null) {
-            item.put("nextAttemptAt", AttributeValue.fromS(d.nextAttemptAt().toString()));
+            item.put("nextAttemptAt", AttributeValue.fromS(Timestamps.format(d.nextAttemptAt())));
             if (d.status().equals("pending")) {
                 item.put("due", AttributeValue.fromS("due"));
-                item.put("dueAt", AttributeValue.fromS(d.nextAttemptAt() + "#" + d.trigger() + "#" + d.id()));
+                item.put("dueAt", AttributeValue.fromS(Timestamps.format(d.nextAttemptAt()) + "#" + d.trigger() + "#" + d.id()));
             }
         }
         return item;
@@ -115,14 +116,14 @@ public final class DeliveryStore {
         List<WebhookSender.Attempt> attempts = new ArrayList<>();
         for (AttributeValue value : item.get("attempts").l()) {
             Map<String, AttributeValue> m = value.m();
-            attempts.add(new WebhookSender.Attempt(Instant.parse(m.get("at").s()), m.get("ok").bool(),
+            attempts.add(new WebhookSender.Attempt(Timestamps.parse(m.get("at").s()), m.get("ok").bool(),
                     Integer.parseInt(m.get("code").n()), Long.parseLong(m.get("ms").n()),
                     m.containsKey("error") ? m.get("error").s() : null));
         }
         return new Delivery(item.get("trigger").s(), item.get("id").s(), item.get("eventId").s(), item.get("topic").s(),
                 item.get("url").s(), item.get("body").s(), item.get("status").s(), attempts,
                 Integer.parseInt(item.get("maxAttempts").n()),
-                item.containsKey("nextAttemptAt") ? Instant.parse(item.get("nextAttemptAt").s()) : null,
-                Instant.parse(item.get("createdAt").s()));
+                item.containsKey("nextAttemptAt") ? Timestamps.parse(item.get("nextAttemptAt").s()) : null,
+                Timestamps.parse(item.get("createdAt").s()));
     }
 }

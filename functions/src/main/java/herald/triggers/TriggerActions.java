@@ -6,7 +6,7 @@ import herald.auth.Principal;
 import herald.auth.Role;
 import herald.events.Event;
 import herald.events.EventJson;
-import herald.http.Json;
+import herald.kernel.Json;
 import herald.realtime.Broadcaster;
 import herald.scripting.LoadedScript;
 import herald.scripting.ScriptLibrary;

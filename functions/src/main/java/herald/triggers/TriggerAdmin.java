@@ -1,15 +1,14 @@
 package herald.triggers;
 
-import herald.events.ResourceEvents;
-
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import herald.auth.Principal;
-import herald.events.Names;
-import herald.http.InvalidRequestException;
-import herald.http.Json;
-import herald.http.JsonBody;
-import herald.http.NotFoundException;
+import herald.events.ResourceEvents;
+import herald.kernel.InvalidRequestException;
+import herald.kernel.Json;
+import herald.kernel.JsonBody;
+import herald.kernel.Names;
+import herald.kernel.NotFoundException;
 import java.time.Clock;
 import java.time.Instant;
 

@@ -3,9 +3,9 @@ package herald.triggers;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import herald.http.ConflictException;
-import herald.http.Json;
-import java.time.Instant;
+import herald.kernel.ConflictException;
+import herald.kernel.Json;
+import herald.kernel.Timestamps;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -128,11 +128,11 @@ public final class TriggerStore {
         item.put("on", AttributeValue.fromS(trigger.on().name()));
         item.put("active", AttributeValue.fromBool(trigger.active()));
         item.put("action", AttributeValue.fromS(trigger.action().toString()));
-        item.put("createdAt", AttributeValue.fromS(trigger.createdAt().toString()));
-        item.put("updatedAt", AttributeValue.fromS(trigger.updatedAt().toString()));
+        item.put("createdAt", AttributeValue.fromS(Timestamps.format(trigger.createdAt())));
+        item.put("updatedAt", AttributeValue.fromS(Timestamps.format(trigger.updatedAt())));
         item.put("updatedBy", AttributeValue.fromS(trigger.updatedBy()));
         if (trigger.deletedAt() != null) {
-            item.put("deletedAt", AttributeValue.fromS(trigger.deletedAt().toString()));
+            item.put("deletedAt", AttributeValue.fromS(Timestamps.format(trigger.deletedAt())));
         }
         return item;
     }
@@ -140,8 +140,8 @@ public final class TriggerStore {
     private static Trigger fromItem(Map<String, AttributeValue> item) {
         return new Trigger(item.get("name").s(), json(item.get("filter").s()), item.get("pattern").s(),
                 Trigger.On.valueOf(item.get("on").s()), item.get("active").bool(), (ObjectNode) json(item.get("action").s()),
-                Instant.parse(item.get("createdAt").s()), Instant.parse(item.get("updatedAt").s()),
-                item.get("updatedBy").s(), item.containsKey("deletedAt") ? Instant.parse(item.get("deletedAt").s()) : null);
+                Timestamps.parse(item.get("createdAt").s()), Timestamps.parse(item.get("updatedAt").s()),
+                item.get("updatedBy").s(), item.containsKey("deletedAt") ? Timestamps.parse(item.get("deletedAt").s()) : null);
     }
 
     private static JsonNode json(String text) {

@@ -1,6 +1,6 @@
 package herald.triggers;
 
-import herald.http.InvalidRequestException;
+import herald.kernel.InvalidRequestException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.URI;

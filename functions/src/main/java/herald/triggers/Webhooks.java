@@ -1,5 +1,6 @@
 package herald.triggers;
 
+import herald.kernel.Backoff;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,10 +19,12 @@ import java.util.UUID;
  */
 public final class Webhooks {
 
+    private static final Duration MAX_WAIT = Duration.ofHours(1);
+
     private final DeliveryStore deliveries;
     private final TriggerStore triggers;
     private final WebhookSender sender;
-    private final Duration backoffBase;
+    private final Backoff backoff;
     private final Clock clock;
 
     public Webhooks(DeliveryStore deliveries, TriggerStore triggers, WebhookSender sender, Duration backoffBase,
@@ -29,7 +32,7 @@ public final class Webhooks {
         this.deliveries = deliveries;
         this.triggers = triggers;
         this.sender = sender;
-        this.backoffBase = backoffBase;
+        this.backoff = Backoff.of(backoffBase.compareTo(MAX_WAIT) > 0 ? MAX_WAIT : backoffBase, MAX_WAIT);
         this.clock = clock;
     }
 
@@ -64,9 +67,7 @@ public final class Webhooks {
             status = "failed";
         } else {
             status = "pending";
-            long factor = 1L << Math.min(attempts.size() - 1, 20);
-            Duration wait = backoffBase.multipliedBy(factor);
-            next = clock.instant().plus(wait.compareTo(Duration.ofHours(1)) > 0 ? Duration.ofHours(1) : wait);
+            next = clock.instant().plus(backoff.ceiling(attempts.size() - 1));
         }
         Delivery updated = new Delivery(delivery.trigger(), delivery.id(), delivery.eventId(), delivery.topic(),
                 delivery.url(), delivery.body(), status, attempts, delivery.maxAttempts(), next, delivery.createdAt());

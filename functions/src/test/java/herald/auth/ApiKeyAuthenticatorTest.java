@@ -5,13 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import herald.http.ApiRequest;
-import herald.http.UnauthorizedException;
+import herald.kernel.UnauthorizedException;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ApiKeyAuthenticatorTest {
 
-    private final ApiKeyAuthenticator authenticator = new ApiKeyAuthenticator("the-right-key");
+    private final ApiKeyAuthenticator authenticator = new ApiKeyAuthenticator("the-right-key", null, java.time.Clock.systemUTC());
 
     private static ApiRequest request(Map<String, String> headers, Map<String, String> query) {
         return ApiRequest.of(APIGatewayV2HTTPEvent.builder().withHeaders(headers).withQueryStringParameters(query).build());
@@ -51,6 +51,6 @@ class ApiKeyAuthenticatorTest {
 
     @Test
     void anEmptyConfiguredKeyIsAConfigurationError() {
-        assertThatThrownBy(() -> new ApiKeyAuthenticator(" ")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new ApiKeyAuthenticator(" ", null, java.time.Clock.systemUTC())).isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -6,12 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import herald.events.Event;
 import herald.events.EventStatus;
-import herald.http.InvalidRequestException;
-import herald.http.Json;
+import herald.kernel.InvalidRequestException;
+import herald.kernel.Json;
 import java.time.Instant;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 class SourceFilterTest {
 

@@ -3,8 +3,8 @@ package herald.events;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import herald.http.InvalidRequestException;
-import herald.http.JsonBody;
+import herald.kernel.InvalidRequestException;
+import herald.kernel.JsonBody;
 import org.junit.jupiter.api.Test;
 
 class DispatchRequestTest {

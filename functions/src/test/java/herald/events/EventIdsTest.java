@@ -3,7 +3,7 @@ package herald.events;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import herald.http.InvalidRequestException;
+import herald.kernel.InvalidRequestException;
 import java.util.HashSet;
 import java.util.Set;
 import org.junit.jupiter.api.Test;

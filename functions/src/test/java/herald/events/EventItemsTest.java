@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import herald.http.Json;
-import herald.http.PayloadTooLargeException;
+import herald.kernel.Json;
+import herald.kernel.PayloadTooLargeException;
 import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

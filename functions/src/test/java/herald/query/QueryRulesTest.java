@@ -3,7 +3,7 @@ package herald.query;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import herald.http.InvalidRequestException;
+import herald.kernel.InvalidRequestException;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -3,7 +3,6 @@ package herald.scripting;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Map;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class EventNamesTest {
@@ -39,11 +38,4 @@ class EventNamesTest {
         assertThat(EventNames.serviceOf("events")).isEqualTo("events");
     }
 
-    @Test
-    void everyRouteGivesThreePhasesPerVerb() {
-        Set<String> names = ScriptableRoutes.eventNames(Set.of("shop"));
-        assertThat(names).contains("events.patch.pre_process", "events.patch.post_process", "events.patch.queued",
-                "shop.put.queued", "system.webhook.github.post.pre_process");
-        assertThat(names).noneMatch(n -> n.startsWith(".") || n.contains("{"));
-    }
 }

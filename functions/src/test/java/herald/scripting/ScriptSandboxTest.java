@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import herald.http.Json;
+import herald.kernel.Json;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

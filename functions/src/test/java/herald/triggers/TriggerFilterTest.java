@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import herald.http.InvalidRequestException;
-import herald.http.Json;
+import herald.kernel.InvalidRequestException;
+import herald.kernel.Json;
 import java.net.InetAddress;
 import java.time.Instant;
 import java.util.ArrayList;

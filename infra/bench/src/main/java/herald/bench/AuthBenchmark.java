@@ -3,13 +3,10 @@ package herald.bench;
 import herald.auth.ApiKey;
 import herald.auth.ApiKeyAuthenticator;
 import herald.auth.ApiKeyStore;
-import herald.auth.AuthorizerHandler;
 import herald.auth.Role;
+import herald.function.AuthorizerFunction;
 import herald.local.LocalHerald;
-import herald.runtime.AwsClients;
-import herald.runtime.Environment;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,29 +14,28 @@ import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
- * The authorizer's cost per call that API Gateway does not answer from its cache: {@code AuthorizerHandler} with a
+ * The authorizer's cost per call that API Gateway does not answer from its cache: {@code AuthorizerFunction} with a
  * stored key (one consistent GetItem of the key's hash item, the context built), beside the same GetItem alone on
  * the same DynamoDB Local in the same run; and with the deployment's key (no read at all).
  */
 final class AuthBenchmark {
 
     private static final String KEY = "bench-key-0123456789abcdef0123456789";
-    private static final int CALLS = 2_000;
+    private static final int CALLS = Benchmarks.size(2_000, 20);
 
     private AuthBenchmark() {
     }
 
     static void run(Path template) throws Exception {
-        try (LocalHerald herald = LocalHerald.start(template, "127.0.0.1", 0, Map.of(LocalHerald.API_KEY_PARAMETER, KEY))) {
-            Environment environment = new Environment(herald.functionEnvironment("AuthorizerFunction"));
-            var dynamoDb = AwsClients.dynamoDb(environment);
-            String table = environment.required("API_KEYS_TABLE");
+        try (LocalHerald herald = LocalHerald.start(template, "127.0.0.1", 0, Map.of("AdminApiKey", KEY))) {
+            Map<String, String> environment = herald.functionEnvironment("AuthorizerFunction");
+            var dynamoDb = herald.dynamoDb();
+            String table = environment.get("API_KEYS_TABLE");
             String stored = "hk_benchmarkkey0123456789abcdefghijklmnopqrstu";
             Instant now = Instant.now();
             new ApiKeyStore(dynamoDb, table).create(new ApiKey("bench", ApiKeyAuthenticator.hash(stored), "hk_bench",
                     Role.SERVICE, null, null, null, now, now, now, "admin"));
-            AuthorizerHandler authorizer = new AuthorizerHandler(new ApiKeyAuthenticator(KEY,
-                    new ApiKeyStore(dynamoDb, table), Clock.systemUTC()));
+            AuthorizerFunction authorizer = new AuthorizerFunction(environment);
             Map<String, Object> withStored = Map.of("version", "2.0", "type", "REQUEST", "headers", Map.of("x-api-key", stored));
             Map<String, Object> withDeployment = Map.of("version", "2.0", "type", "REQUEST", "headers", Map.of("x-api-key", KEY));
             Map<String, AttributeValue> itemKey = Map.of("id", AttributeValue.fromS("hash#" + ApiKeyAuthenticator.hash(stored)));

@@ -6,11 +6,9 @@ import herald.events.Event;
 import herald.events.EventIds;
 import herald.events.EventItems;
 import herald.events.EventStatus;
-import herald.events.EventsHandler;
-import herald.http.Json;
+import herald.function.EventsFunction;
+import herald.kernel.Json;
 import herald.local.LocalHerald;
-import herald.runtime.AwsClients;
-import herald.runtime.Environment;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -28,7 +26,7 @@ import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 
 /**
- * Dispatch throughput through {@code EventsHandler}, in-process, against the local runtime's DynamoDB Local,
+ * Dispatch throughput through {@code EventsFunction}, in-process, against the local runtime's DynamoDB Local,
  * beside two baselines on the same DynamoDB Local with the same kind of client, in the same run:
  * <ul>
  *   <li>raw {@code PutItem} of an item of the same size (the floor of any write), and</li>
@@ -40,8 +38,8 @@ import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 final class DispatchBenchmark {
 
     private static final int THREADS = 4;
-    private static final int PER_ROUND = 1_000;
-    private static final int ROUNDS = 3;
+    private static final int PER_ROUND = Benchmarks.size(1_000, 20);
+    private static final int ROUNDS = Benchmarks.size(3, 1);
     private static final String KEY = "bench-admin-key-0123456789abcdef-0123456789";
 
     private DispatchBenchmark() {
@@ -49,10 +47,10 @@ final class DispatchBenchmark {
 
     static void run(Path template) throws Exception {
         try (LocalHerald herald = LocalHerald.start(template, "127.0.0.1", 0,
-                Map.of(LocalHerald.API_KEY_PARAMETER, KEY))) {
+                Map.of("AdminApiKey", KEY))) {
             Map<String, String> environment = herald.functionEnvironment("EventsFunction");
-            EventsHandler handler = new EventsHandler(environment);
-            DynamoDbClient dynamoDb = AwsClients.dynamoDb(new Environment(environment));
+            EventsFunction handler = new EventsFunction(environment);
+            DynamoDbClient dynamoDb = herald.dynamoDb();
             String eventsTable = environment.get("EVENTS_TABLE");
             String hashesTable = environment.get("EVENT_HASHES_TABLE");
             String body = "{\"topic\":\"bench.dispatch\",\"project\":\"bench\",\"description\":\"benchmark event\","
@@ -99,7 +97,7 @@ final class DispatchBenchmark {
                 System.out.println();
                 System.out.printf("Dispatch benchmark: %d threads, %d events a round, median of %d rounds, "
                         + "stored item %,d bytes, DynamoDB Local in-process%n", THREADS, PER_ROUND, ROUNDS, itemBytes);
-                System.out.printf("  EventsHandler, POST /api/events (in-process)  %8.0f events/s   rounds %s%n",
+                System.out.printf("  EventsFunction, POST /api/events (in-process)  %8.0f events/s   rounds %s%n",
                         dispatchRate, rounded(dispatchRates));
                 System.out.printf("  baseline: raw PutItem, same item size          %8.0f items/s    rounds %s%n",
                         putRate, rounded(putRates));
@@ -109,7 +107,6 @@ final class DispatchBenchmark {
                 System.out.printf("  ratio handler / raw transaction                %8.2f%n", dispatchRate / transactRate);
             } finally {
                 pool.shutdownNow();
-                dynamoDb.close();
             }
         }
     }
@@ -144,6 +141,7 @@ final class DispatchBenchmark {
                 .withBody(body)
                 .withRequestContext(APIGatewayV2HTTPEvent.RequestContext.builder()
                         .withRequestId("bench")
+                        .withAuthorizer(Benchmarks.adminAuthorizer())
                         .withHttp(APIGatewayV2HTTPEvent.RequestContext.Http.builder().withMethod("POST").build())
                         .build())
                 .build();

@@ -2,20 +2,20 @@ package herald.bench;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import herald.auth.Principal;
-import herald.enroll.EnrollHandler;
 import herald.enroll.EnrollRequest;
 import herald.enroll.EnrollService;
 import herald.enroll.Job;
+import herald.enroll.JobQueueStore;
 import herald.events.Caller;
+import herald.events.DynamoDbEventStore;
 import herald.events.Event;
 import herald.events.EventIds;
 import herald.events.EventItems;
 import herald.events.EventStatus;
-import herald.http.Json;
-import herald.http.JsonBody;
+import herald.events.TopicRegistry;
+import herald.kernel.Json;
+import herald.kernel.JsonBody;
 import herald.local.LocalHerald;
-import herald.runtime.AwsClients;
-import herald.runtime.Environment;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -48,7 +48,7 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 final class EnrollBenchmark {
 
     private static final int WORKERS = 4;
-    private static final int MEASURED_SOURCES = 400;
+    private static final int MEASURED_SOURCES = Benchmarks.size(400, 8);
     private static final String KEY = "bench-admin-key-0123456789abcdef-0123456789";
     private static final String SOURCE = "bench.enroll.source";
     private static final String TARGET = "bench.enroll.job";
@@ -62,7 +62,7 @@ final class EnrollBenchmark {
 
     static void run(Path template) throws Exception {
         try (LocalHerald herald = LocalHerald.start(template, "127.0.0.1", 0,
-                Map.of(LocalHerald.API_KEY_PARAMETER, KEY))) {
+                Map.of("AdminApiKey", KEY))) {
             Map<String, String> environment = herald.functionEnvironment("EnrollFunction");
             ReadCounter counter = new ReadCounter();
             DynamoDbClient counted = DynamoDbClient.builder()
@@ -73,18 +73,26 @@ final class EnrollBenchmark {
                     .httpClient(UrlConnectionHttpClient.create())
                     .overrideConfiguration(c -> c.addExecutionInterceptor(counter))
                     .build();
-            EnrollService enroll = EnrollHandler.service(new Environment(environment), counted);
-            DynamoDbClient plain = AwsClients.dynamoDb(new Environment(environment));
+            DynamoDbEventStore countedStore = DynamoDbEventStore.builder().withDynamoDb(counted)
+                    .withEventsTable(environment.get("EVENTS_TABLE"))
+                    .withHashesTable(environment.get("EVENT_HASHES_TABLE"))
+                    .withTopics(new TopicRegistry(counted, environment.get("TOPICS_TABLE"))).build();
+            EnrollService enroll = EnrollService.builder()
+                    .withEvents(countedStore)
+                    .withQueues(new JobQueueStore(counted, countedStore, environment.get("EVENTS_TABLE"),
+                            environment.get("EVENT_HASHES_TABLE"), environment.get("ENROLL_QUEUES_TABLE")))
+                    .build();
+            DynamoDbClient plain = herald.dynamoDb();
             ExecutorService pool = Executors.newFixedThreadPool(WORKERS);
             try {
                 History history = new History(plain, environment, pool);
-                history.add(800);
-                catchUp(enroll, 800);
+                history.add(Benchmarks.size(800, 20));
+                catchUp(enroll, Benchmarks.size(800, 20));
                 measure(enroll, history, pool, counter, 200); // warm-up, not reported: JIT and connections
                 Figures small = measure(enroll, history, pool, counter, MEASURED_SOURCES);
                 small = withControl(small, plain, environment);
-                history.add(99_000 - MEASURED_SOURCES);
-                catchUp(enroll, 100_000);
+                history.add(Benchmarks.size(99_000, 200) - MEASURED_SOURCES);
+                catchUp(enroll, Benchmarks.size(100_000, 220));
                 Figures large = measure(enroll, history, pool, counter, MEASURED_SOURCES);
                 large = withControl(large, plain, environment);
 
@@ -236,7 +244,7 @@ final class EnrollBenchmark {
                     .updateExpression("SET #s = :f, #u = :u REMOVE openJob")
                     .expressionAttributeNames(Map.of("#s", "status", "#u", "updatedAt"))
                     .expressionAttributeValues(Map.of(":f", AttributeValue.fromS("finished"),
-                            ":u", AttributeValue.fromS(herald.events.Timestamps.format(Instant.now())))));
+                            ":u", AttributeValue.fromS(herald.kernel.Timestamps.format(Instant.now())))));
         }
 
         private void write(int count, boolean processed) throws Exception {

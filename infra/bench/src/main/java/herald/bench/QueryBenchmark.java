@@ -6,13 +6,10 @@ import herald.events.EventIds;
 import herald.events.EventItems;
 import herald.events.EventStatus;
 import herald.events.TopicRegistry;
-import herald.http.Json;
+import herald.kernel.Json;
 import herald.local.LocalHerald;
 import herald.query.EventQuery;
-import herald.query.QueryHandler;
 import herald.query.QueryStore;
-import herald.runtime.AwsClients;
-import herald.runtime.Environment;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -34,10 +31,10 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  */
 final class QueryBenchmark {
 
-    private static final int EVENTS = 100_000;
+    private static final int EVENTS = Benchmarks.size(100_000, 500);
     private static final int TOPICS = 50;
     private static final int NEWEST = 300;
-    private static final int REPEATS = 40;
+    private static final int REPEATS = Benchmarks.size(40, 2);
     private static final String KEY = "bench-admin-key-0123456789abcdef-0123456789";
     private static final herald.auth.Principal EVERYONE = new herald.auth.Principal("admin");
 
@@ -46,13 +43,14 @@ final class QueryBenchmark {
 
     static void run(Path template) throws Exception {
         try (LocalHerald herald = LocalHerald.start(template, "127.0.0.1", 0,
-                Map.of(LocalHerald.API_KEY_PARAMETER, KEY))) {
+                Map.of("AdminApiKey", KEY))) {
             Map<String, String> environment = herald.functionEnvironment("QueryFunction");
-            DynamoDbClient dynamoDb = AwsClients.dynamoDb(new Environment(environment));
+            DynamoDbClient dynamoDb = herald.dynamoDb();
             ExecutorService pool = Executors.newFixedThreadPool(4);
             try {
                 seed(dynamoDb, environment, pool);
-                QueryStore store = QueryHandler.store(new Environment(environment), dynamoDb);
+                QueryStore store = new QueryStore(dynamoDb, environment.get("EVENTS_TABLE"),
+                        new TopicRegistry(dynamoDb, environment.get("TOPICS_TABLE")));
                 EventQuery pattern = query("bench.q.t1*");
                 EventQuery single = query("bench.q.t10");
                 long[] patternItems = {0};

@@ -1,9 +1,7 @@
 package herald.bench;
 
-import herald.http.Json;
+import herald.kernel.Json;
 import herald.local.LocalHerald;
-import herald.runtime.AwsClients;
-import herald.runtime.Environment;
 import herald.scripting.CacheStamps;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -34,10 +32,10 @@ import software.amazon.awssdk.core.sync.RequestBody;
 final class ScriptingBenchmark {
 
     private static final String KEY = "bench-admin-key-0123456789abcdef-0123456789";
-    private static final int CALLS = 200;
-    private static final int ROUNDS = 4;
-    private static final int CLEARS = 20;
-    private static final int COLD = 3;
+    private static final int CALLS = Benchmarks.size(200, 4);
+    private static final int ROUNDS = Benchmarks.size(4, 1);
+    private static final int CLEARS = Benchmarks.size(20, 2);
+    private static final int COLD = Benchmarks.size(3, 1);
     private static final String PRE = "if (event.request.payload.topic === 'bench.scripted') {\n"
             + "  event.request.payload.payload = { checked: true, by: platform.session.user.name };\n}\n";
     private static final String POST = "if (event.response.status_code === 200) {\n"
@@ -48,17 +46,17 @@ final class ScriptingBenchmark {
 
     static void run(Path template) throws Exception {
         try (LocalHerald herald = LocalHerald.start(template, "127.0.0.1", 0,
-                Map.of(LocalHerald.API_KEY_PARAMETER, KEY))) {
+                Map.of("AdminApiKey", KEY))) {
             HttpClient http = HttpClient.newHttpClient();
             String base = herald.baseUrl().toString();
             List<Double> plain = new ArrayList<>();
             List<Double> scripted = new ArrayList<>();
-            calls(http, base, 300, new ArrayList<>()); // warm-up, no scripts
+            calls(http, base, Benchmarks.size(300, 3), new ArrayList<>()); // warm-up, no scripts
             for (int round = 0; round < ROUNDS; round++) {
                 calls(http, base, CALLS, plain);
                 bind(http, base, "events.post.pre_process", PRE);
                 bind(http, base, "events.post.post_process", POST);
-                calls(http, base, 50, new ArrayList<>()); // warm the scripts
+                calls(http, base, Benchmarks.size(50, 2), new ArrayList<>()); // warm the scripts
                 calls(http, base, CALLS, scripted);
                 unbind(http, base, "events.post.pre_process");
                 unbind(http, base, "events.post.post_process");
@@ -81,7 +79,8 @@ final class ScriptingBenchmark {
 
             Map<String, String> functionEnvironment = herald.functionEnvironment("EventsFunction");
             List<Double> stampReads = new ArrayList<>();
-            try (var dynamoDb = AwsClients.dynamoDb(new Environment(functionEnvironment))) {
+            {
+                var dynamoDb = herald.dynamoDb();
                 var stamps = new CacheStamps(dynamoDb, functionEnvironment.get("SCRIPT_CACHE_TABLE"));
                 for (int i = 0; i < CALLS; i++) {
                     long start = System.nanoTime();

@@ -135,7 +135,7 @@ final class HttpApiServer implements AutoCloseable {
             case "GET":
                 var description = webSocket.describe(id);
                 if (description.isPresent()) {
-                    send(exchange, 200, herald.http.Json.write(description.get()));
+                    send(exchange, 200, LocalJson.write(description.get()));
                     return;
                 }
                 found = false;

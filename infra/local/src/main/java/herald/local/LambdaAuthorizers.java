@@ -103,7 +103,7 @@ final class LambdaAuthorizers {
         request.put("headers", event.getHeaders());
         request.put("queryStringParameters", event.getQueryStringParameters());
         request.put("pathParameters", event.getPathParameters());
-        request.put("requestContext", herald.http.Json.MAPPER.convertValue(event.getRequestContext(), Map.class));
+        request.put("requestContext", LocalJson.MAPPER.convertValue(event.getRequestContext(), Map.class));
         Object result;
         try {
             result = functions.get(authorizer.function()).invoke(request);
@@ -112,7 +112,7 @@ final class LambdaAuthorizers {
             return Decision.refuse(500, "Internal Server Error");
         }
         Map<?, ?> response = result instanceof Map<?, ?> map ? map
-                : herald.http.Json.MAPPER.convertValue(result, Map.class);
+                : LocalJson.MAPPER.convertValue(result, Map.class);
         if (!authorizer.simpleResponses()) {
             throw new IllegalStateException("Authorizer " + authorizer.name() + ": the local runtime reads simple "
                     + "responses only (EnableSimpleResponses: true)");

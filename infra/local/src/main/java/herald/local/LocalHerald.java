@@ -1,10 +1,10 @@
 package herald.local;
 
 import java.net.URI;
-import java.time.Clock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
@@ -32,7 +32,6 @@ public final class LocalHerald implements AutoCloseable {
     }
 
     /** The template parameter that {@code HERALD_API_KEY} sets. */
-    public static final String API_KEY_PARAMETER = "AdminApiKey";
 
     private final SamTemplate template;
     private final LocalDynamoDb dynamoDb;
@@ -233,9 +232,10 @@ public final class LocalHerald implements AutoCloseable {
     }
 
     /**
-     * Starts Herald and keeps it running until the process is stopped. Settings: {@code HERALD_HTTP_PORT}
-     * (default 8080), {@code HERALD_API_KEY} (else one is generated and printed), and {@code HERALD_PARAM_<Name>}
-     * for any other template parameter.
+     * Starts the template and keeps it running until the process is stopped. Settings: {@code HERALD_HTTP_PORT}
+     * (default 8080), {@code HERALD_WS_PORT} (default 8081), {@code HERALD_API_KEY} for the template's API key
+     * parameter ({@link LocalSettings}; else one is generated and printed), and {@code HERALD_PARAM_<Name>} for any
+     * other template parameter.
      */
     public static void main(String[] args) throws Exception {
         Path templateFile = Path.of(args.length > 0 ? args[0] : "template.yaml");
@@ -243,20 +243,25 @@ public final class LocalHerald implements AutoCloseable {
             System.err.println("No template at " + templateFile.toAbsolutePath() + "; pass its path as the first argument");
             System.exit(2);
         }
+        LocalSettings settings = LocalSettings.of(CloudFormationYaml.read(templateFile));
         Map<String, String> parameters = new HashMap<>();
         System.getenv().forEach((name, value) -> {
             if (name.startsWith("HERALD_PARAM_")) {
                 parameters.put(name.substring("HERALD_PARAM_".length()), value);
             }
         });
-        String apiKey = System.getenv("HERALD_API_KEY");
-        boolean generated = apiKey == null || apiKey.isBlank();
-        if (generated) {
-            byte[] random = new byte[32];
-            new SecureRandom().nextBytes(random);
-            apiKey = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+        String apiKey = null;
+        boolean generated = false;
+        if (settings.apiKeyParameter() != null) {
+            apiKey = System.getenv("HERALD_API_KEY");
+            generated = apiKey == null || apiKey.isBlank();
+            if (generated) {
+                byte[] random = new byte[32];
+                new SecureRandom().nextBytes(random);
+                apiKey = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+            }
+            parameters.put(settings.apiKeyParameter(), apiKey);
         }
-        parameters.put(API_KEY_PARAMETER, apiKey);
         int port = Integer.parseInt(Optional.ofNullable(System.getenv("HERALD_HTTP_PORT")).orElse("8080"));
         int webSocketPort = Integer.parseInt(Optional.ofNullable(System.getenv("HERALD_WS_PORT")).orElse("8081"));
 
@@ -269,18 +274,19 @@ public final class LocalHerald implements AutoCloseable {
             return;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(herald::close, "herald-shutdown"));
-        List<String> lines = new ArrayList<>(List.of(
-                "",
-                "Herald is running at " + herald.baseUrl()
-                        + "  (DynamoDB Local: " + herald.dynamoDbServer().endpoint() + ")",
-                "API key: " + apiKey + (generated ? "  (generated; set HERALD_API_KEY to choose one)" : ""),
-                "",
-                "Dispatch a first event:",
-                "  curl -s -X POST " + herald.baseUrl() + "/api/events -H 'X-Api-Key: " + apiKey + "' \\",
-                "    -H 'Content-Type: application/json' -d '{\"topic\": \"hello.world\", \"payload\": {\"greeting\": \"hi\"}}'",
-                "",
-                "Press Ctrl+C to stop. Everything is in memory and goes with the process."));
-        herald.webSocketUrl().ifPresent(url -> lines.add(3, "WebSocket API: " + url));
+        List<String> lines = new ArrayList<>();
+        lines.add("");
+        lines.add("Running " + templateFile.getFileName() + " at " + herald.baseUrl()
+                + "  (DynamoDB Local: " + herald.dynamoDbServer().endpoint() + ")");
+        herald.webSocketUrl().ifPresent(url -> lines.add("WebSocket API: " + url));
+        if (apiKey != null) {
+            lines.add("API key: " + apiKey + (generated ? "  (generated; set HERALD_API_KEY to choose one)" : ""));
+        }
+        lines.add("");
+        lines.addAll(settings.banner(herald.baseUrl().toString(),
+                herald.webSocketUrl().map(Object::toString).orElse(null), apiKey));
+        lines.add("");
+        lines.add("Press Ctrl+C to stop. Everything is in memory and goes with the process.");
         lines.forEach(System.out::println);
         Thread.currentThread().join();
     }

@@ -19,7 +19,7 @@ import software.amazon.event.ruler.Machine;
  */
 final class StreamFilter {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = LocalJson.MAPPER;
 
     private final Machine machine;
 

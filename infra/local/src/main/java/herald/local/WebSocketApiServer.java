@@ -3,7 +3,6 @@ package herald.local;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketResponse;
 import com.fasterxml.jackson.databind.JsonNode;
-import herald.http.Json;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
@@ -164,7 +163,7 @@ final class WebSocketApiServer extends WebSocketServer {
         String prefix = "$request.body.";
         if (spec.routeSelectionExpression().startsWith(prefix)) {
             try {
-                JsonNode body = Json.MAPPER.readTree(message);
+                JsonNode body = LocalJson.MAPPER.readTree(message);
                 JsonNode selected = body == null ? null : body.at("/" + spec.routeSelectionExpression()
                         .substring(prefix.length()).replace('.', '/'));
                 if (selected != null && selected.isValueNode() && spec.routeFunctions().containsKey(selected.asText())) {
@@ -217,7 +216,7 @@ final class WebSocketApiServer extends WebSocketServer {
         request.put("headers", connect.getHeaders());
         request.put("queryStringParameters", connect.getQueryStringParameters());
         request.put("stageVariables", Map.of());
-        request.put("requestContext", Json.MAPPER.convertValue(connect.getRequestContext(), Map.class));
+        request.put("requestContext", LocalJson.MAPPER.convertValue(connect.getRequestContext(), Map.class));
         Object result;
         try {
             result = functions.get(spec.connectAuthorizerFunction()).invoke(request);
@@ -225,7 +224,7 @@ final class WebSocketApiServer extends WebSocketServer {
             LOG.error("The $connect authorizer failed", failure);
             throw new InvalidDataException(CloseFrame.POLICY_VALIDATION, "500: the authorizer failed");
         }
-        JsonNode response = Json.MAPPER.valueToTree(result);
+        JsonNode response = LocalJson.MAPPER.valueToTree(result);
         boolean allowed = false;
         for (JsonNode statement : response.path("policyDocument").path("Statement")) {
             if (statement.path("Effect").asText().equals("Deny")) {

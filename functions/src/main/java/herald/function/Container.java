@@ -1,0 +1,245 @@
+package herald.function;
+
+import herald.auth.ApiKeyAuthenticator;
+import herald.auth.ApiKeyStore;
+import herald.enroll.EnrollService;
+import herald.enroll.JobQueueStore;
+import herald.events.DynamoDbEventStore;
+import herald.events.EventAnnouncer;
+import herald.events.EventService;
+import herald.events.ResourceEvents;
+import herald.events.RetentionPolicy;
+import herald.events.TopicRegistry;
+import herald.http.ScriptHooks;
+import herald.kernel.Environment;
+import herald.keys.ApiKeyAdmin;
+import herald.query.QueryStore;
+import herald.realtime.Broadcaster;
+import herald.realtime.ConnectionRegistry;
+import herald.realtime.RealtimeAnnouncer;
+import herald.scripting.CacheStamps;
+import herald.scripting.GitHubWebhook;
+import herald.scripting.ScriptAdmin;
+import herald.scripting.ScriptLibrary;
+import herald.scripting.ScriptLogs;
+import herald.scripting.ScriptRunner;
+import herald.scripting.ScriptSandbox;
+import herald.scripting.ScriptSources;
+import herald.scripting.ScriptStore;
+import herald.triggers.DeliveryStore;
+import herald.triggers.TriggerActions;
+import herald.triggers.TriggerAdmin;
+import herald.triggers.TriggerMatcher;
+import herald.triggers.TriggerStore;
+import herald.triggers.Triggers;
+import herald.triggers.WebhookSender;
+import herald.triggers.Webhooks;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.function.Supplier;
+import software.amazon.awssdk.services.apigatewaymanagementapi.ApiGatewayManagementApiClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * The composition root: the services of one function's container, built from its environment (the variables
+ * template.yaml gives the function) the first time something asks for them, and then shared by everything in the
+ * container, so that a container has one DynamoDB client, one topic registry, one script cache and one
+ * {@link EventService}. Each entry point builds exactly one container, in its constructor; nothing else reads the
+ * environment or builds a service.
+ *
+ * <p>What a function's environment lacks it cannot build: asking for the scripts of a function without
+ * {@code SCRIPTS_TABLE} fails the container's start (see {@link Environment#required}), except where a capability is
+ * optional by design (scripts around calls, announcements to WebSocket clients), which then does nothing.
+ *
+ * <p>Thread-safe: every service is built at most once, under the container's lock.
+ */
+final class Container {
+
+    private final Environment environment;
+    private final Clock clock = Clock.systemUTC();
+    private final Map<Class<?>, Object> built = new java.util.HashMap<>();
+
+    Container(Map<String, String> variables) {
+        this.environment = new Environment(variables);
+    }
+
+    Environment environment() {
+        return environment;
+    }
+
+    Clock clock() {
+        return clock;
+    }
+
+    @SuppressWarnings("unchecked")
+    private synchronized <T> T once(Class<T> type, Supplier<T> build) {
+        Object service = built.get(type);
+        if (service == null) {
+            service = build.get();
+            built.put(type, service);
+        }
+        return (T) service;
+    }
+
+    // AWS clients: region, credentials and endpoints from the standard variables
+
+    DynamoDbClient dynamoDb() {
+        return once(DynamoDbClient.class, () -> AwsClients.dynamoDb(environment));
+    }
+
+    S3Client s3() {
+        return once(S3Client.class, () -> AwsClients.s3(environment));
+    }
+
+    ApiGatewayManagementApiClient connectionsApi() {
+        return once(ApiGatewayManagementApiClient.class, () -> AwsClients.connections(environment));
+    }
+
+    // identity
+
+    ApiKeyStore apiKeyStore() {
+        return once(ApiKeyStore.class, () -> new ApiKeyStore(dynamoDb(), environment.required("API_KEYS_TABLE")));
+    }
+
+    ApiKeyAuthenticator authenticator() {
+        return once(ApiKeyAuthenticator.class, () -> new ApiKeyAuthenticator(environment.required("HERALD_API_KEY"),
+                environment.optional("API_KEYS_TABLE").isPresent() ? apiKeyStore() : null, clock));
+    }
+
+    // events
+
+    TopicRegistry topics() {
+        return once(TopicRegistry.class, () -> new TopicRegistry(dynamoDb(), environment.required("TOPICS_TABLE")));
+    }
+
+    DynamoDbEventStore eventStore() {
+        return once(DynamoDbEventStore.class, () -> DynamoDbEventStore.builder()
+                .withDynamoDb(dynamoDb())
+                .withEventsTable(environment.required("EVENTS_TABLE"))
+                .withHashesTable(environment.required("EVENT_HASHES_TABLE"))
+                .withTopics(topics())
+                .build());
+    }
+
+    RetentionPolicy retention() {
+        return once(RetentionPolicy.class, () -> RetentionPolicy.parse(environment.integer("DEFAULT_RETENTION_DAYS", 0),
+                environment.optional("TOPIC_RETENTION_DAYS").orElse("")));
+    }
+
+    /** Announcements reach WebSocket clients when the function has the realtime tables, and go nowhere otherwise. */
+    EventAnnouncer announcer() {
+        return once(EventAnnouncer.class, () -> environment.optional("SUBSCRIPTIONS_TABLE").isPresent()
+                ? new RealtimeAnnouncer(broadcaster()) : EventAnnouncer.NONE);
+    }
+
+    EventService events() {
+        return once(EventService.class, () -> new EventService(eventStore(), retention(), announcer(), clock));
+    }
+
+    ResourceEvents resourceEvents() {
+        return once(ResourceEvents.class, () -> new ResourceEvents(events()));
+    }
+
+    // realtime
+
+    ConnectionRegistry connections() {
+        return once(ConnectionRegistry.class, () -> new ConnectionRegistry(dynamoDb(),
+                environment.required("CONNECTIONS_TABLE"), environment.required("SUBSCRIPTIONS_TABLE"), clock));
+    }
+
+    Broadcaster broadcaster() {
+        return once(Broadcaster.class, () -> new Broadcaster(connections(), connectionsApi()));
+    }
+
+    // enroll and query
+
+    EnrollService enroll() {
+        return once(EnrollService.class, () -> EnrollService.builder()
+                .withEvents(eventStore())
+                .withQueues(new JobQueueStore(dynamoDb(), eventStore(), environment.required("EVENTS_TABLE"),
+                        environment.required("EVENT_HASHES_TABLE"), environment.required("ENROLL_QUEUES_TABLE")))
+                .withRetention(retention())
+                .withLease(Duration.ofMinutes(environment.integer("JOB_LEASE_MINUTES", 30)))
+                .withClock(clock)
+                .build());
+    }
+
+    QueryStore queries() {
+        return once(QueryStore.class, () -> new QueryStore(dynamoDb(), environment.required("EVENTS_TABLE"), topics()));
+    }
+
+    // scripting
+
+    boolean runsScripts() {
+        return environment.optional("SCRIPTS_TABLE").isPresent();
+    }
+
+    ScriptLibrary scripts() {
+        return once(ScriptLibrary.class, () -> {
+            Map<String, String> buckets = ScriptSources.parseServices(
+                    environment.optional("SCRIPT_STORAGE_SERVICES").orElse(""));
+            ScriptSources sources = new ScriptSources(buckets, buckets.isEmpty() ? null : s3(),
+                    new herald.scripting.GitHubContents(environment.optional("GITHUB_API_URL")
+                            .orElse("https://api.github.com"), environment.optional("GITHUB_TOKEN").orElse(null)));
+            ScriptSandbox.Limits limits = new ScriptSandbox.Limits(
+                    environment.integer("SCRIPT_STATEMENT_LIMIT", (int) ScriptSandbox.Limits.DEFAULT.statements()),
+                    Duration.ofMillis(environment.integer("SCRIPT_TIMEOUT_MS",
+                            (int) ScriptSandbox.Limits.DEFAULT.wallClock().toMillis())));
+            return new ScriptLibrary(new ScriptStore(dynamoDb(), environment.required("SCRIPTS_TABLE")),
+                    new CacheStamps(dynamoDb(), environment.required("SCRIPT_CACHE_TABLE")), sources,
+                    new ScriptSandbox(limits));
+        });
+    }
+
+    ScriptRunner scriptRunner() {
+        return once(ScriptRunner.class, () -> new ScriptRunner(scripts().sandboxForRunner(), events(),
+                new ScriptLogs(events())));
+    }
+
+    /** The scripts around the function's HTTP calls, or none when its template gives it no scripts table. */
+    ScriptHooks scriptHooks() {
+        return once(ScriptHooks.class, () -> runsScripts()
+                ? new ScriptHooks(scripts(), scriptRunner(), events()) : ScriptHooks.NONE);
+    }
+
+    ScriptAdmin scriptAdmin() {
+        return once(ScriptAdmin.class, () -> new ScriptAdmin(scripts(), resourceEvents(), clock));
+    }
+
+    GitHubWebhook gitHubWebhook() {
+        return once(GitHubWebhook.class, () -> new GitHubWebhook(
+                environment.optional("GITHUB_WEBHOOK_SECRET").orElse(null), scripts().store(), scripts().stamps(), clock));
+    }
+
+    // keys
+
+    ApiKeyAdmin apiKeyAdmin() {
+        return once(ApiKeyAdmin.class, () -> new ApiKeyAdmin(apiKeyStore(), resourceEvents(), clock));
+    }
+
+    // triggers
+
+    Triggers triggers() {
+        return once(Triggers.class, () -> {
+            TriggerStore store = new TriggerStore(dynamoDb(), environment.required("TRIGGERS_TABLE"),
+                    environment.optional("TRIGGER_SECRETS_TABLE").orElse(null));
+            DeliveryStore deliveries = environment.optional("DELIVERIES_TABLE")
+                    .map(table -> new DeliveryStore(dynamoDb(), table)).orElse(null);
+            boolean allowPrivate = environment.flag("ALLOW_PRIVATE_WEBHOOK_URLS", false);
+            Webhooks webhooks = deliveries == null ? null : new Webhooks(deliveries, store,
+                    new WebhookSender(allowPrivate, clock),
+                    Duration.ofSeconds(environment.integer("WEBHOOK_RETRY_BASE_SECONDS", 30)), clock);
+            Broadcaster notifications = environment.optional("CONNECTIONS_TABLE").isPresent() ? broadcaster() : null;
+            ScriptLibrary library = runsScripts() ? scripts() : null;
+            ScriptRunner runner = runsScripts() ? scriptRunner() : null;
+            return new Triggers(store, deliveries, webhooks, new TriggerMatcher(store),
+                    new TriggerActions(webhooks, notifications, library, runner, clock), allowPrivate);
+        });
+    }
+
+    TriggerAdmin triggerAdmin() {
+        return once(TriggerAdmin.class, () -> new TriggerAdmin(triggers(), resourceEvents(), clock));
+    }
+}

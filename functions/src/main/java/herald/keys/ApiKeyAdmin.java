@@ -1,0 +1,225 @@
+package herald.keys;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import herald.auth.ApiKey;
+import herald.auth.ApiKeyAuthenticator;
+import herald.auth.ApiKeyStore;
+import herald.auth.Principal;
+import herald.auth.Role;
+import herald.events.ResourceEvents;
+import herald.kernel.InvalidRequestException;
+import herald.kernel.Json;
+import herald.kernel.JsonBody;
+import herald.kernel.Names;
+import herald.kernel.NotFoundException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Base64;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Creating, reading, changing, revoking and deleting API keys. A new key is {@code hk_} and 43 characters of
+ * base64url (256 random bits from {@link SecureRandom}); it is returned once, by the call that creates it, and kept
+ * only as its SHA-256. Every change emits its resource event ({@code herald.ApiKey}). Every refusal is a
+ * 400/404/409 that says what to fix.
+ *
+ * <p>Thread-safe.
+ */
+public final class ApiKeyAdmin {
+
+    /** Every key starts with this, so leaked keys are easy to recognise (and to scan for). */
+    public static final String KEY_PREFIX = "hk_";
+    private static final Set<String> FIELDS = Set.of("name", "role", "projects", "expires_at", "expiresAt", "revoked");
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    /** The resource type of keys in resource events. */
+    public static final String TYPE = "herald.ApiKey";
+
+    private final ApiKeyStore store;
+    private final ResourceEvents resources;
+    private final Clock clock;
+
+    public ApiKeyAdmin(ApiKeyStore store, ResourceEvents resources, Clock clock) {
+        this.store = store;
+        this.resources = resources;
+        this.clock = clock;
+    }
+
+    /** The new key's record and, under {@code key}, the key itself: the only time it is ever shown. */
+    public ObjectNode create(JsonBody body, Principal creator, String requestId) {
+        rejectUnknownFields(body);
+        String name = body.string("name").orElseThrow(() -> new InvalidRequestException(
+                "Field 'name' is required: the key's name, recorded as the user of the events it creates"));
+        requireName(name);
+        Role role = role(body).orElseThrow(() -> new InvalidRequestException(
+                "Field 'role' is required: one of admin, service, user"));
+        Instant now = clock.instant();
+        Instant expiresAt = expiresAt(body).orElse(null);
+        if (expiresAt != null && !expiresAt.isAfter(now)) {
+            throw new InvalidRequestException("Field 'expires_at' is in the past (" + expiresAt + "); give a future "
+                    + "ISO-8601 time, or leave it out for a key that does not expire");
+        }
+        if (body.bool("revoked").orElse(false)) {
+            throw new InvalidRequestException("A new key cannot be revoked; leave 'revoked' out");
+        }
+        String key = newKey();
+        ApiKey record = new ApiKey(name, ApiKeyAuthenticator.hash(key), key.substring(0, KEY_PREFIX.length() + 6), role,
+                projects(body).orElse(null), expiresAt, null, null, now, now, creator.name());
+        store.create(record);
+        resources.emit(ResourceEvents.Change.CREATED, TYPE, name, creator, requestId);
+        ObjectNode json = record.toJson(now);
+        json.put("key", key);
+        return json;
+    }
+
+    public ArrayNode list() {
+        Instant now = clock.instant();
+        ArrayNode keys = Json.MAPPER.createArrayNode();
+        store.list().stream().sorted((a, b) -> a.name().compareTo(b.name())).forEach(k -> keys.add(k.toJson(now)));
+        return keys;
+    }
+
+    public ObjectNode get(String name) {
+        return find(name).toJson(clock.instant());
+    }
+
+    /**
+     * Changes role, projects, expiry ({@code null} removes it; a past time expires the key at once) or revokes it
+     * ({@code "revoked": true}; a revocation cannot be undone: create a new key instead).
+     */
+    public ObjectNode update(String name, JsonBody body, Principal caller, String requestId) {
+        rejectUnknownFields(body);
+        ApiKey key = find(name);
+        if (body.string("name").filter(n -> !n.equals(name)).isPresent()) {
+            throw new InvalidRequestException("A key cannot be renamed: its name is the user of the events it created; "
+                    + "create a new key instead");
+        }
+        Instant now = clock.instant();
+        Role role = role(body).orElse(key.role());
+        Set<String> projects = body.fieldNames().contains("projects") ? projects(body).orElse(null) : key.projects();
+        Instant expiresAt = body.fieldNames().contains("expires_at") || body.fieldNames().contains("expiresAt")
+                ? expiresAt(body).orElse(null) : key.expiresAt();
+        Instant revokedAt = key.revokedAt();
+        Boolean revoked = body.bool("revoked").orElse(null);
+        if (Boolean.FALSE.equals(revoked) && revokedAt != null) {
+            throw new InvalidRequestException("A revoked key stays revoked; create a new key instead");
+        }
+        if (Boolean.TRUE.equals(revoked) && revokedAt == null) {
+            revokedAt = now;
+        }
+        ApiKey changed = new ApiKey(key.name(), key.hash(), key.prefix(), role, projects, expiresAt, revokedAt,
+                key.lastUsedAt(), key.createdAt(), now, key.createdBy());
+        store.replace(key, changed);
+        resources.emit(ResourceEvents.Change.UPDATED, TYPE, name, caller, requestId);
+        return changed.toJson(now);
+    }
+
+    /**
+     * Soft delete (the key fails from the next request, leaves the listing, and {@code POST .../restore} brings it
+     * back), or with {@code purge} soft delete and then forget it for good (also a key deleted earlier).
+     */
+    public void delete(String name, boolean purge, Principal caller, String requestId) {
+        requireName(name);
+        java.util.Optional<ApiKey> live = store.byName(name);
+        live.ifPresent(store::softDelete);
+        if (live.isEmpty() && (!purge || store.deleted(name).isEmpty())) {
+            throw new NotFoundException("There is no API key named '" + name + "'; GET /api/v2/system/api_key lists them");
+        }
+        if (live.isPresent()) {
+            resources.emit(ResourceEvents.Change.SOFT_DELETED, TYPE, name, caller, requestId);
+        }
+        if (purge) {
+            store.purge(name);
+            resources.emit(ResourceEvents.Change.HARD_DELETED, TYPE, name, caller, requestId);
+        }
+    }
+
+    public ObjectNode restore(String name, Principal caller, String requestId) {
+        requireName(name);
+        ApiKey deleted = store.deleted(name).orElseThrow(() -> new NotFoundException("There is no deleted API key named '"
+                + name + "' (a purged key cannot be restored)"));
+        store.restore(deleted);
+        resources.emit(ResourceEvents.Change.RESTORED, TYPE, name, caller, requestId);
+        return deleted.toJson(clock.instant());
+    }
+
+    private ApiKey find(String name) {
+        requireName(name);
+        return store.byName(name).orElseThrow(() -> new NotFoundException("There is no API key named '" + name
+                + "'; GET /api/v2/system/api_key lists them"));
+    }
+
+    private static void requireName(String name) {
+        if (!Names.isName(name)) {
+            throw new InvalidRequestException("Invalid key name '" + abbreviate(name) + "': letters, digits, '_', '.' "
+                    + "and '-', starting and ending with a letter, digit or '_'");
+        }
+        if (name.equals(ApiKeyAuthenticator.ADMIN_NAME)) {
+            throw new InvalidRequestException("The name 'admin' belongs to the deployment's first key; choose another");
+        }
+    }
+
+    private static java.util.Optional<Role> role(JsonBody body) {
+        return body.string("role").map(value -> {
+            Role role = Role.parse(value);
+            if (role == null) {
+                throw new InvalidRequestException("Field 'role' must be one of admin, service, user, not '"
+                        + abbreviate(value) + "'");
+            }
+            return role;
+        });
+    }
+
+    private static java.util.Optional<Set<String>> projects(JsonBody body) {
+        return body.strings("projects").map(list -> {
+            if (list.isEmpty()) {
+                throw new InvalidRequestException("Field 'projects' must name at least one project; send null (or "
+                        + "leave it out) for a key that sees every project");
+            }
+            Set<String> projects = new LinkedHashSet<>();
+            for (String project : list) {
+                Names.requireName("project in 'projects'", project);
+                projects.add(project);
+            }
+            return projects;
+        });
+    }
+
+    private static java.util.Optional<Instant> expiresAt(JsonBody body) {
+        return body.string("expiresAt").map(value -> {
+            try {
+                return java.time.OffsetDateTime.parse(value).toInstant();
+            } catch (DateTimeParseException e) {
+                throw new InvalidRequestException("Field 'expires_at' must be an ISO-8601 time with an offset, e.g. "
+                        + "2027-01-31T00:00:00Z, not '" + abbreviate(value) + "'");
+            }
+        });
+    }
+
+    private static void rejectUnknownFields(JsonBody body) {
+        for (String field : body.fieldNames()) {
+            if (!FIELDS.contains(field)) {
+                throw new InvalidRequestException("Unknown field '" + abbreviate(field) + "'; an API key has "
+                        + List.of("name", "role", "projects", "expires_at", "revoked"));
+            }
+        }
+    }
+
+    private static String newKey() {
+        byte[] bytes = new byte[32];
+        RANDOM.nextBytes(bytes);
+        return KEY_PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    private static String abbreviate(String value) {
+        if (value == null) {
+            return "null";
+        }
+        return value.length() > 64 ? value.substring(0, 64) + "…" : value;
+    }
+}

@@ -1,0 +1,180 @@
+package herald.auth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import herald.local.LocalHerald;
+import herald.local.SamTemplate;
+import herald.testing.ApiKeys;
+import herald.testing.HeraldClient.Response;
+import herald.testing.HeraldClient;
+import herald.testing.LocalHeraldExtension;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Every route of the template, called with no key, a wrong, a revoked and an expired key, and with a key of each
+ * role. The rules are written here per route key; a route the template gains without a rule here fails the test,
+ * so nobody adds a route without deciding who may call it.
+ */
+@ExtendWith(LocalHeraldExtension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class RouteAccessMatrixIT {
+
+    /** Who may call a route. */
+    private enum Rule {
+        /** No key needed. */
+        PUBLIC,
+        /** Authenticated by a signature, not a key (the GitHub webhook). */
+        SIGNED,
+        /** Any valid key, role user and up. */
+        ANY_KEY,
+        /** Roles service and admin (Ayon's managers). */
+        SERVICE,
+        /** Role admin. */
+        ADMIN
+    }
+
+    private static final Map<String, Rule> RULES = new LinkedHashMap<>();
+
+    static {
+        RULES.put("GET /", Rule.PUBLIC);
+        RULES.put("GET /api/info", Rule.PUBLIC);
+        RULES.put("$default", Rule.PUBLIC);
+        RULES.put("POST /api/v2/system/webhook/github", Rule.SIGNED);
+        RULES.put("GET /api/users/me", Rule.ANY_KEY);
+        RULES.put("GET /api/attributes", Rule.ANY_KEY);
+        RULES.put("GET /api/events", Rule.ANY_KEY);
+        RULES.put("POST /graphql", Rule.ANY_KEY);
+        RULES.put("GET /api/events/{id}", Rule.ANY_KEY);
+        RULES.put("PATCH /api/events/{id}", Rule.ANY_KEY);
+        RULES.put("ANY /api/v2/{service}", Rule.ANY_KEY);
+        RULES.put("ANY /api/v2/{service}/{proxy+}", Rule.ANY_KEY);
+        RULES.put("POST /api/events", Rule.SERVICE);
+        RULES.put("DELETE /api/events/{id}", Rule.SERVICE);
+        RULES.put("POST /api/enroll", Rule.SERVICE);
+        for (String resource : List.of("event_script", "service", "api_key", "trigger")) {
+            RULES.put("POST /api/v2/system/" + resource + "/{name}/restore", Rule.ADMIN);
+            RULES.put("GET /api/v2/system/" + resource, Rule.ADMIN);
+            RULES.put("POST /api/v2/system/" + resource, Rule.ADMIN);
+            RULES.put("GET /api/v2/system/" + resource + "/{name}", Rule.ADMIN);
+            RULES.put("PATCH /api/v2/system/" + resource + "/{name}", Rule.ADMIN);
+            RULES.put("DELETE /api/v2/system/" + resource + "/{name}", Rule.ADMIN);
+        }
+        for (String resource : List.of("event_script", "service")) {
+            RULES.put("POST /api/v2/system/" + resource + "/{name}", Rule.ADMIN);
+            RULES.put("PUT /api/v2/system/" + resource + "/{name}", Rule.ADMIN);
+        }
+        RULES.put("GET /api/v2/system/event", Rule.ADMIN);
+        RULES.put("GET /api/v2/system/trigger/{name}/deliveries", Rule.ADMIN);
+        RULES.put("POST /api/v2/system/trigger/{name}/deliveries/{id}/retry", Rule.ADMIN);
+        for (String method : List.of("DELETE", "POST")) {
+            RULES.put(method + " /api/v2/system/cache", Rule.ADMIN);
+            RULES.put(method + " /api/v2/system/cache/{name}", Rule.ADMIN);
+            RULES.put(method + " /api/v2/system/cache/_event/{event_name}", Rule.ADMIN);
+        }
+    }
+
+    private final LocalHerald herald;
+    private final HeraldClient admin;
+    private final Map<String, HeraldClient> callers = new LinkedHashMap<>();
+    private HeraldClient revoked;
+    private HeraldClient expired;
+
+    RouteAccessMatrixIT(LocalHerald herald, HeraldClient admin) {
+        this.herald = herald;
+        this.admin = admin;
+    }
+
+    @BeforeAll
+    void makeKeys() {
+        callers.put("admin", admin);
+        callers.put("service", admin.withKey(ApiKeys.create(admin, ApiKeys.uniqueName("matrix-service"), "service", null)));
+        callers.put("user", admin.withKey(ApiKeys.create(admin, ApiKeys.uniqueName("matrix-user"), "user", null)));
+        String revokedName = ApiKeys.uniqueName("matrix-revoked");
+        revoked = admin.withKey(ApiKeys.create(admin, revokedName, "admin", null));
+        assertThat(admin.patch("/api/v2/system/api_key/" + revokedName, "{\"revoked\":true}").status()).isEqualTo(200);
+        String expiredName = ApiKeys.uniqueName("matrix-expired");
+        expired = admin.withKey(ApiKeys.create(admin, expiredName, "admin", null));
+        assertThat(admin.patch("/api/v2/system/api_key/" + expiredName,
+                "{\"expires_at\":\"" + Instant.now().minusSeconds(5) + "\"}").status()).isEqualTo(200);
+    }
+
+    @Test
+    void everyRouteHasARule() {
+        List<String> missing = new ArrayList<>();
+        for (SamTemplate.RouteSpec route : routes()) {
+            if (!RULES.containsKey(route.routeKey())) {
+                missing.add(route.routeKey());
+            }
+        }
+        assertThat(missing).as("routes without an access rule in RouteAccessMatrixIT").isEmpty();
+    }
+
+    @Test
+    void everyRouteAnswersEachCallerAsItsRuleSays() {
+        List<String> wrong = new ArrayList<>();
+        for (SamTemplate.RouteSpec route : routes()) {
+            Rule rule = RULES.get(route.routeKey());
+            if (rule == null) {
+                continue; // everyRouteHasARule reports it
+            }
+            String method = route.isDefault() || route.method().equals("ANY") ? "GET" : route.method();
+            String path = route.isDefault() ? "/no/such/route" : concrete(route.path());
+            String body = method.equals("GET") || method.equals("DELETE") ? null : "{}";
+
+            Map<String, HeraldClient> refused = new LinkedHashMap<>();
+            refused.put("no key", admin.withoutKey());
+            refused.put("a wrong key", admin.withKey("hk_" + "x".repeat(43)));
+            refused.put("a revoked key", revoked);
+            refused.put("an expired key", expired);
+            for (var caller : refused.entrySet()) {
+                Response response = caller.getValue().send(method, path, body);
+                boolean mayPass = rule == Rule.PUBLIC || rule == Rule.SIGNED;
+                if (mayPass ? response.status() >= 500 : response.status() != 401) {
+                    wrong.add(route.routeKey() + " with " + caller.getKey() + ": " + response.status() + " " + response.body());
+                }
+            }
+            for (var caller : callers.entrySet()) {
+                Response response = caller.getValue().send(method, path, body);
+                boolean allowed = switch (rule) {
+                    case PUBLIC, SIGNED, ANY_KEY -> true;
+                    case SERVICE -> !caller.getKey().equals("user");
+                    case ADMIN -> caller.getKey().equals("admin");
+                };
+                boolean ok = response.status() < 500 && (allowed
+                        ? response.status() != 401 && response.status() != 403 || rule == Rule.SIGNED
+                        : response.status() == 403 && response.body().contains("\"detail\""));
+                if (!ok) {
+                    wrong.add(route.routeKey() + " as " + caller.getKey() + " (" + (allowed ? "allowed" : "refused")
+                            + "): " + response.status() + " " + response.body());
+                }
+            }
+        }
+        if (!wrong.isEmpty()) {
+            fail("Answers that break the access rules:\n" + String.join("\n", wrong));
+        }
+    }
+
+    private List<SamTemplate.RouteSpec> routes() {
+        List<SamTemplate.RouteSpec> routes = new ArrayList<>();
+        herald.template().functions().forEach(f -> routes.addAll(f.routes()));
+        return routes;
+    }
+
+    /** A path for the route template that names nothing that exists. */
+    private static String concrete(String template) {
+        return template.replace("{id}", "0123456789abcdef0123456789abcdef")
+                .replace("{event_name}", "matrix.nothing.get.pre_process")
+                .replace("{name}", "matrix-nothing")
+                .replace("{service}", "matrixnothing")
+                .replace("{proxy+}", "a/b");
+    }
+}

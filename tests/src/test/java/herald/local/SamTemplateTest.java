@@ -1,0 +1,187 @@
+package herald.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import herald.testing.LocalHeraldExtension;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Reading template.yaml: Herald's own, and the fixture that uses what Herald's does not yet. */
+class SamTemplateTest {
+
+    private static final Map<String, String> KEY = Map.of("AdminApiKey", "k".repeat(32));
+
+    @Test
+    void readsHeraldsFunctionsRoutesAndTables() {
+        SamTemplate template = SamTemplate.load(LocalHeraldExtension.template(), KEY);
+        List<String> routes = new ArrayList<>();
+        template.functions().forEach(f -> f.routes().forEach(r -> routes.add(f.logicalId() + " " + r.routeKey())));
+        assertThat(routes).contains(
+                "EventsFunction POST /api/events",
+                "EventsFunction GET /api/events/{id}",
+                "EventsFunction PATCH /api/events/{id}",
+                "EventsFunction DELETE /api/events/{id}",
+                "EnrollFunction POST /api/enroll",
+                "QueryFunction POST /graphql",
+                "QueryFunction GET /api/events",
+                "ServerFunction GET /api/users/me",
+                "ServerFunction GET /",
+                "ServerFunction GET /api/info",
+                "ServerFunction $default");
+        SamTemplate.FunctionSpec events = template.functions().stream()
+                .filter(f -> f.logicalId().equals("EventsFunction")).findFirst().orElseThrow();
+        assertThat(events.handler()).isEqualTo("herald.function.EventsFunction::handleRequest");
+        assertThat(events.environment()).containsEntry("EVENTS_TABLE", "EventsTable")
+                .containsEntry("EVENT_HASHES_TABLE", "EventHashesTable")
+                .containsEntry("HERALD_STAGE", "$default")
+                .doesNotContainKey("HERALD_API_KEY");
+        assertThat(events.timeoutSeconds()).isEqualTo(10);
+        assertThat(template.httpStage()).isEqualTo("$default");
+        assertThat(template.tables()).extracting(SamTemplate.TableSpec::name).contains("EventsTable", "EventHashesTable");
+    }
+
+    /** Every route goes through the cached API key authorizer but the public ones and the script cache's. */
+    @Test
+    void routesNameTheirAuthorizers() {
+        SamTemplate template = SamTemplate.load(LocalHeraldExtension.template(), KEY);
+        assertThat(template.httpAuthorizers()).containsOnlyKeys("ApiKey", "ApiKeyAnywhere");
+        SamTemplate.AuthorizerSpec cached = template.httpAuthorizers().get("ApiKey");
+        assertThat(cached.function()).isEqualTo("AuthorizerFunction");
+        assertThat(cached.identitySources()).containsExactly("$request.header.X-Api-Key");
+        assertThat(cached.ttlSeconds()).isEqualTo(300);
+        assertThat(template.httpAuthorizers().get("ApiKeyAnywhere").identitySources()).isEmpty();
+        Map<String, String> authorizers = new java.util.TreeMap<>();
+        template.functions().forEach(f -> f.routes().forEach(r -> authorizers.put(r.routeKey(),
+                String.valueOf(r.authorizer()))));
+        assertThat(authorizers).containsEntry("GET /", "null").containsEntry("GET /api/info", "null")
+                .containsEntry("$default", "null").containsEntry("POST /api/v2/system/webhook/github", "null")
+                .containsEntry("DELETE /api/v2/system/cache", "ApiKeyAnywhere")
+                .containsEntry("POST /api/events", "ApiKey").containsEntry("POST /api/v2/system/api_key", "ApiKey");
+        assertThat(template.webSocket().orElseThrow().connectAuthorizerFunction()).isEqualTo("AuthorizerFunction");
+    }
+
+    @Test
+    void schedulesAreReadAndOnlyRatesAreServed() {
+        SamTemplate template = SamTemplate.load(LocalHeraldExtension.template(), KEY);
+        SamTemplate.FunctionSpec retry = template.functions().stream()
+                .filter(f -> f.logicalId().equals("DeliveryRetryFunction")).findFirst().orElseThrow();
+        assertThat(retry.schedules()).containsExactly("rate(1 minute)");
+        assertThat(LocalScheduler.interval("x", "rate(5 minutes)")).isEqualTo(java.time.Duration.ofMinutes(5));
+        assertThat(LocalScheduler.interval("x", "rate(2 hours)")).isEqualTo(java.time.Duration.ofHours(2));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> LocalScheduler.interval("x", "cron(0 12 * * ? *)"))
+                .hasMessageContaining("rate(N minute(s)");
+        assertThat(LocalScheduler.event("F")).containsEntry("source", "aws.events")
+                .containsEntry("detail-type", "Scheduled Event");
+    }
+
+    @Test
+    void theEventsTableHasItsStreamTtlAndIndexes() {
+        SamTemplate.TableSpec events = SamTemplate.load(LocalHeraldExtension.template(), KEY).tables().stream()
+                .filter(t -> t.name().equals("EventsTable")).findFirst().orElseThrow();
+        var request = TemplateTables.request(events);
+        assertThat(request.streamSpecification().streamViewTypeAsString()).isEqualTo("NEW_AND_OLD_IMAGES");
+        assertThat(request.globalSecondaryIndexes()).extracting(i -> i.indexName())
+                .containsExactlyInAnyOrder("byTopic", "byProject", "byDependsOn", "byOpenJob");
+        assertThat(request.billingModeAsString()).isEqualTo("PAY_PER_REQUEST");
+        assertThat(events.properties()).containsKey("TimeToLiveSpecification");
+    }
+
+    /** Least privilege: a function may touch exactly the tables it is told about, each through a policy naming it. */
+    @Test
+    void everyTableAFunctionUsesHasAPolicyOnExactlyThatTable() {
+        Map<String, Object> document = CloudFormationYaml.read(LocalHeraldExtension.template());
+        Map<String, Object> resources = SamTemplate.map(document.get("Resources"), "Resources");
+        resources.forEach((id, value) -> {
+            Map<String, Object> resource = SamTemplate.map(value, id);
+            if (!"AWS::Serverless::Function".equals(resource.get("Type"))) {
+                return;
+            }
+            Map<String, Object> properties = SamTemplate.map(resource.get("Properties"), id);
+            List<String> usedTables = new ArrayList<>();
+            Map<String, Object> environment = SamTemplate.map(properties.getOrDefault("Environment",
+                    Map.of("Variables", Map.of())), id);
+            Map<String, Object> variables = new java.util.HashMap<>(SamTemplate.map(SamTemplate.map(SamTemplate.map(
+                    SamTemplate.map(document.get("Globals"), "Globals").get("Function"), "Globals.Function")
+                    .getOrDefault("Environment", Map.of("Variables", Map.of())), "Globals").get("Variables"), "Globals"));
+            variables.putAll(SamTemplate.map(environment.get("Variables"), id));
+            variables.values().forEach(v -> {
+                if (v instanceof Map && ((Map<?, ?>) v).containsKey("Ref")) {
+                    String ref = String.valueOf(((Map<?, ?>) v).get("Ref"));
+                    Object target = resources.get(ref);
+                    if (target != null && "AWS::DynamoDB::Table".equals(SamTemplate.map(target, ref).get("Type"))) {
+                        usedTables.add(ref);
+                    }
+                }
+            });
+            List<String> policyTables = new ArrayList<>();
+            for (Object policy : (List<?>) properties.getOrDefault("Policies", List.of())) {
+                assertThat(String.valueOf(policy)).as(id + " policy").doesNotContain("Resource=*", "Resource: '*'");
+                SamTemplate.map(policy, id).forEach((name, v) -> {
+                    if (name.startsWith("DynamoDB")) {
+                        policyTables.add(String.valueOf(((Map<?, ?>) SamTemplate.map(v, id).get("TableName")).get("Ref")));
+                    } else if (name.equals("Statement")) {
+                        assertThat(String.valueOf(v)).as(id + " statement").doesNotContain("Resource=*");
+                        // a statement on a table names it as !GetAtt <Table>.Arn
+                        java.util.regex.Matcher arn = java.util.regex.Pattern.compile("Fn::GetAtt=\\[?(\\w+)[.,] ?Arn")
+                                .matcher(String.valueOf(v));
+                        while (arn.find()) {
+                            Object target = resources.get(arn.group(1));
+                            if (target != null && "AWS::DynamoDB::Table".equals(SamTemplate.map(target, id).get("Type"))) {
+                                policyTables.add(arn.group(1));
+                            }
+                        }
+                    }
+                });
+            }
+            assertThat(policyTables).as(id + " table policies").containsExactlyInAnyOrderElementsOf(usedTables);
+        });
+    }
+
+    @Test
+    void aParameterWithoutValueOrDefaultStopsTheStart() {
+        assertThatThrownBy(() -> SamTemplate.load(LocalHeraldExtension.template(), Map.of()))
+                .hasMessageContaining("Template parameter AdminApiKey has no default");
+    }
+
+    @Test
+    void parameterConstraintsAreCheckedAsCloudFormationChecksThem() {
+        assertThatThrownBy(() -> SamTemplate.load(LocalHeraldExtension.template(), Map.of("AdminApiKey", "short")))
+                .hasMessage("Template parameter AdminApiKey (value hidden) is shorter than MinLength 32");
+        Map<String, String> values = new HashMap<>(KEY);
+        values.put("DefaultRetentionDays", "-1");
+        assertThatThrownBy(() -> SamTemplate.load(LocalHeraldExtension.template(), values))
+                .hasMessage("Template parameter DefaultRetentionDays '-1' is below MinValue 0");
+        values.put("DefaultRetentionDays", "soon");
+        assertThatThrownBy(() -> SamTemplate.load(LocalHeraldExtension.template(), values))
+                .hasMessageContaining("must be a number");
+        values.put("DefaultRetentionDays", "0");
+        values.put("Stage", "bad stage");
+        assertThatThrownBy(() -> SamTemplate.load(LocalHeraldExtension.template(), values))
+                .hasMessageContaining("does not match AllowedPattern");
+    }
+
+    @Test
+    void resolvesTheFixturesIntrinsicsAndRoutes() throws Exception {
+        SamTemplate template = SamTemplate.load(LocalRuntimeIT.fixture(), Map.of("Secret", "12345678"));
+        assertThat(template.httpStage()).isEqualTo("v2");
+        assertThat(template.buckets()).extracting(SamTemplate.BucketSpec::name).containsExactly("files");
+        SamTemplate.FunctionSpec echo = template.functions().get(0);
+        assertThat(echo.routes()).extracting(SamTemplate.RouteSpec::routeKey).containsExactly(
+                "GET /items/{id}", "ANY /items/{id}", "GET /items/special", "ANY /files/{path+}", "$default");
+        assertThat(echo.environment()).containsEntry("JOINED", "a/v2/5").containsEntry("SUBBED", "v2-Things");
+        assertThat(echo.timeoutSeconds()).isEqualTo(5);
+    }
+
+    @Test
+    void anUnsupportedIntrinsicIsNamed() {
+        Intrinsics intrinsics = new Intrinsics(Map.of(), Map.of(), Map.of(), "stack");
+        assertThatThrownBy(() -> intrinsics.resolve(Map.of("Fn::ImportValue", "x")))
+                .hasMessageContaining("does not implement Fn::ImportValue");
+        assertThatThrownBy(() -> intrinsics.resolve(Map.of("Ref", "Nothing")))
+                .hasMessageContaining("Ref to 'Nothing'");
+    }
+}

@@ -1,0 +1,95 @@
+package herald.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import herald.kernel.Json;
+import herald.local.LocalHerald;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/** A WebSocket client of the local runtime that keeps the JSON messages it receives. */
+public final class SocketClient implements WebSocket.Listener {
+
+    /** Every message received, in order. */
+    public final List<JsonNode> all = new CopyOnWriteArrayList<>();
+    private final BlockingQueue<JsonNode> unread = new LinkedBlockingQueue<>();
+    private final StringBuilder partial = new StringBuilder();
+    private WebSocket socket;
+
+    /** Connects with {@code query} (e.g. {@code "?token=..."}, or empty); fails if the handshake is refused. */
+    public static SocketClient connect(LocalHerald herald, String query) throws Exception {
+        SocketClient client = new SocketClient();
+        client.socket = HttpClient.newHttpClient().newWebSocketBuilder()
+                .buildAsync(URI.create(herald.webSocketUrl().orElseThrow() + "/" + query), client)
+                .get(10, TimeUnit.SECONDS);
+        return client;
+    }
+
+    /**
+     * Connects and sends Ayon's auth message with {@code key} and one subscription, then waits until
+     * {@code subscribers} connections hold that subscription (Ayon never answers auth).
+     */
+    public static SocketClient subscribed(LocalHerald herald, String key, String topic, int subscribers) throws Exception {
+        SocketClient client = connect(herald, "");
+        client.socket.sendText("{\"topic\":\"auth\",\"token\":\"" + key + "\",\"subscribe\":[\"" + topic + "\"]}", true)
+                .get(5, TimeUnit.SECONDS);
+        String table = herald.functionEnvironment("RealtimeFunction").get("SUBSCRIPTIONS_TABLE");
+        await(subscribers + " connections subscribed to " + topic).atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(25))
+                .until(() -> herald.dynamoDb().scanPaginator(r -> r.tableName(table)).items().stream()
+                        .filter(i -> i.get("subscriptions").l().stream().anyMatch(v -> v.s().equals(topic)))
+                        .count() >= subscribers);
+        return client;
+    }
+
+    @Override
+    public CompletionStage<?> onText(WebSocket socket, CharSequence data, boolean last) {
+        partial.append(data);
+        if (last) {
+            try {
+                JsonNode message = Json.MAPPER.readTree(partial.toString());
+                all.add(message);
+                unread.add(message);
+            } catch (Exception notJson) {
+                // Herald sends JSON only
+            }
+            partial.setLength(0);
+        }
+        socket.request(1);
+        return null;
+    }
+
+    /** The next unread message, or fails after 20 s. */
+    public JsonNode next() throws InterruptedException {
+        JsonNode message = unread.poll(20, TimeUnit.SECONDS);
+        assertThat(message).as("a message").isNotNull();
+        return message;
+    }
+
+    /** The next unread message about event {@code id} (skipping others), or fails after 20 s. */
+    public JsonNode next(String id) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (System.nanoTime() < deadline) {
+            JsonNode message = unread.poll(100, TimeUnit.MILLISECONDS);
+            if (message != null && id.equals(message.path("id").asText())) {
+                return message;
+            }
+        }
+        throw new AssertionError("no message about " + id + "; got " + all);
+    }
+
+    /** Whether nothing is left unread. */
+    public boolean nothingUnread() {
+        return unread.isEmpty();
+    }
+}

@@ -1,0 +1,45 @@
+package herald.triggers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import herald.local.LocalHerald;
+import herald.testing.LocalHeraldExtension;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The deliveries table's sort keys sort in time order, also within one second (they once did not). */
+@ExtendWith(LocalHeraldExtension.class)
+class DeliveryStoreIT {
+
+    private final DeliveryStore store;
+
+    DeliveryStoreIT(LocalHerald herald) {
+        this.store = new DeliveryStore(herald.dynamoDb(),
+                herald.functionEnvironment("DeliveryRetryFunction").get("DELIVERIES_TABLE"));
+    }
+
+    private Delivery pending(String trigger, Instant due) {
+        return new Delivery(trigger, "msg_" + UUID.randomUUID().toString().replace("-", ""), "e".repeat(32), "a.b.c",
+                "https://example.com/hook", "{}", "pending", List.of(), 8, due, due.minusSeconds(60));
+    }
+
+    @Test
+    void aDeliveryDueOnAWholeSecondIsDueAFractionLater() {
+        // far in the past, so that no other test's delivery is due before these
+        Instant second = Instant.parse("2001-01-01T00:00:00Z");
+        String trigger = "order-" + UUID.randomUUID();
+        Delivery onTheSecond = pending(trigger, second);
+        Delivery within = pending(trigger, second.plusMillis(500));
+        Delivery later = pending(trigger, second.plusMillis(1_500));
+        store.save(later);
+        store.save(within);
+        store.save(onTheSecond);
+
+        List<String> due = store.due(second.plusMillis(700), 1_000).stream()
+                .filter(d -> d.trigger().equals(trigger)).map(Delivery::id).toList();
+        assertThat(due).containsExactly(onTheSecond.id(), within.id());
+    }
+}
