@@ -2,6 +2,7 @@ package herald.auth;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import herald.kernel.Json;
+import herald.kernel.SoftDelete;
 import herald.kernel.Timestamps;
 import java.time.Instant;
 import java.util.Set;
@@ -9,10 +10,24 @@ import java.util.Set;
 /**
  * An API key as Herald keeps it: its {@code name} (the {@code user} recorded on the events it creates), the SHA-256
  * of the key (never the key), the key's first characters (to recognise it in a list), its role, the projects it is
- * limited to (null: all), when it expires and when it was revoked (null: never), and when it was last used.
+ * limited to (null: all), when it expires and when it was revoked (null: never), when it was last used, and when it
+ * was deleted ({@link herald.kernel.SoftDelete}; null: it is not).
  */
 public record ApiKey(String name, String hash, String prefix, Role role, Set<String> projects, Instant expiresAt,
-        Instant revokedAt, Instant lastUsedAt, Instant createdAt, Instant updatedAt, String createdBy) {
+        Instant revokedAt, Instant lastUsedAt, Instant createdAt, Instant updatedAt, String createdBy,
+        Instant deletedAt) {
+
+    /** This key, deleted at {@code at}. */
+    public ApiKey deleted(Instant at) {
+        return new ApiKey(name, hash, prefix, role, projects, expiresAt, revokedAt, lastUsedAt, createdAt, at, createdBy,
+                at);
+    }
+
+    /** This key, no longer deleted. */
+    public ApiKey restored(Instant at) {
+        return new ApiKey(name, hash, prefix, role, projects, expiresAt, revokedAt, lastUsedAt, createdAt, at, createdBy,
+                null);
+    }
 
     public boolean validAt(Instant now) {
         return revokedAt == null && (expiresAt == null || expiresAt.isAfter(now));
@@ -39,7 +54,11 @@ public record ApiKey(String name, String hash, String prefix, Role role, Set<Str
         json.put("created_date", Timestamps.format(createdAt));
         json.put("last_modified_date", Timestamps.format(updatedAt));
         json.put("created_by", createdBy);
-        json.put("status", revokedAt != null ? "revoked" : expiresAt != null && !expiresAt.isAfter(now) ? "expired" : "active");
+        if (deletedAt != null) {
+            json.put(SoftDelete.WIRE_FIELD, Timestamps.format(deletedAt));
+        }
+        json.put("status", deletedAt != null ? "deleted" : revokedAt != null ? "revoked"
+                : expiresAt != null && !expiresAt.isAfter(now) ? "expired" : "active");
         return json;
     }
 }

@@ -1,5 +1,7 @@
 package herald.auth;
 
+import herald.kernel.SoftDelete;
+
 import herald.kernel.ConflictException;
 import herald.kernel.Timestamps;
 import java.time.Instant;
@@ -14,8 +16,6 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.Put;
-import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
-import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
@@ -29,6 +29,9 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
  */
 public final class ApiKeyStore {
 
+    private static final String NAME = "name#";
+    private static final String HASH = "hash#";
+
     private final DynamoDbClient dynamoDb;
     private final String table;
 
@@ -37,29 +40,28 @@ public final class ApiKeyStore {
         this.table = table;
     }
 
-    /** Stores a new key; 409 if the name is taken. */
+    /** Stores a new key; 409 if the name is taken, by a live key or a deleted one. */
     public void create(ApiKey key) {
         try {
             dynamoDb.transactWriteItems(b -> b.transactItems(
-                    TransactWriteItem.builder().put(Put.builder().tableName(table).item(toItem("name#" + key.name(), key))
+                    TransactWriteItem.builder().put(Put.builder().tableName(table).item(toItem(NAME + key.name(), key))
                             .conditionExpression("attribute_not_exists(id)").build()).build(),
-                    TransactWriteItem.builder().put(Put.builder().tableName(table).item(toItem("hash#" + key.hash(), key))
+                    TransactWriteItem.builder().put(Put.builder().tableName(table).item(toItem(HASH + key.hash(), key))
                             .conditionExpression("attribute_not_exists(id)").build()).build()));
         } catch (TransactionCanceledException e) {
-            throw new ConflictException("An API key named '" + key.name() + "' exists; choose another name, or "
-                    + "DELETE /api/v2/system/api_key/" + key.name() + " first");
+            throw SoftDelete.nameTaken("API key", key.name(), "/api/v2/system/api_key/" + key.name());
         }
     }
 
-    /** Replaces a key's record (role, projects, expiry, revocation) in both items. */
+    /** Replaces a live key's record (role, projects, expiry, revocation) in both items. */
     public void replace(ApiKey previous, ApiKey key) {
         try {
             dynamoDb.transactWriteItems(b -> b.transactItems(
-                    TransactWriteItem.builder().put(Put.builder().tableName(table).item(toItem("name#" + key.name(), key))
+                    TransactWriteItem.builder().put(Put.builder().tableName(table).item(toItem(NAME + key.name(), key))
                             .conditionExpression("updatedAt = :read")
                             .expressionAttributeValues(Map.of(":read", AttributeValue.fromS(Timestamps.format(previous.updatedAt()))))
                             .build()).build(),
-                    TransactWriteItem.builder().put(Put.builder().tableName(table).item(toItem("hash#" + key.hash(), key))
+                    TransactWriteItem.builder().put(Put.builder().tableName(table).item(toItem(HASH + key.hash(), key))
                             .build()).build()));
         } catch (TransactionCanceledException e) {
             throw new ConflictException("The API key '" + key.name() + "' was changed by another request; read it and "
@@ -67,67 +69,77 @@ public final class ApiKeyStore {
         }
     }
 
+    /** The live key of this name. */
     public Optional<ApiKey> byName(String name) {
-        return get("name#" + name);
+        return find(name).filter(key -> key.deletedAt() == null);
     }
 
+    /** The key of this name, live or deleted. */
+    public Optional<ApiKey> find(String name) {
+        return get(NAME + name);
+    }
+
+    /** The key with this hash: only live keys have a hash item, so a deleted key is never found. */
     public Optional<ApiKey> byHash(String hash) {
-        return get("hash#" + hash);
+        return get(HASH + hash);
     }
 
-    public List<ApiKey> list() {
+    /** Every key, and the deleted ones too when asked. */
+    public List<ApiKey> list(boolean includeDeleted) {
         List<ApiKey> keys = new ArrayList<>();
-        Map<String, AttributeValue> start = null;
-        do {
-            QueryRequest.Builder query = QueryRequest.builder().tableName(table).indexName("byKind")
-                    .keyConditionExpression("kind = :kind")
-                    .expressionAttributeValues(Map.of(":kind", AttributeValue.fromS("name")));
-            if (start != null) {
-                query.exclusiveStartKey(start);
-            }
-            QueryResponse page = dynamoDb.query(query.build());
-            page.items().forEach(item -> keys.add(fromItem(item)));
-            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
-        } while (start != null);
+        dynamoDb.queryPaginator(r -> r.tableName(table).indexName("byKind")
+                        .keyConditionExpression("kind = :kind")
+                        .expressionAttributeValues(Map.of(":kind", AttributeValue.fromS("name"))))
+                .items().forEach(item -> {
+                    ApiKey key = fromItem(item);
+                    if (includeDeleted || key.deletedAt() == null) {
+                        keys.add(key);
+                    }
+                });
         return keys;
     }
 
     /**
-     * Soft delete: both items go and a {@code deleted#<name>} item keeps the record, in one transaction, so the key
+     * Soft delete ({@link SoftDelete}): the record is marked and the hash item goes, in one transaction, so the key
      * fails from the next request and can be restored.
      */
-    public void softDelete(ApiKey key) {
-        dynamoDb.transactWriteItems(b -> b.transactItems(
-                TransactWriteItem.builder().delete(d -> d.tableName(table)
-                        .key(Map.of("id", AttributeValue.fromS("name#" + key.name())))).build(),
-                TransactWriteItem.builder().delete(d -> d.tableName(table)
-                        .key(Map.of("id", AttributeValue.fromS("hash#" + key.hash())))).build(),
-                TransactWriteItem.builder().put(Put.builder().tableName(table).item(toItem("deleted#" + key.name(), key))
-                        .build()).build()));
-    }
-
-    public Optional<ApiKey> deleted(String name) {
-        return get("deleted#" + name);
-    }
-
-    /** Brings a soft-deleted key back; 409 if its name was taken since. */
-    public void restore(ApiKey key) {
+    public void softDelete(ApiKey key, Instant at) {
+        ApiKey deleted = key.deleted(at);
         try {
             dynamoDb.transactWriteItems(b -> b.transactItems(
+                    TransactWriteItem.builder().put(Put.builder().tableName(table).item(toItem(NAME + key.name(), deleted))
+                            .conditionExpression("updatedAt = :read")
+                            .expressionAttributeValues(Map.of(":read", AttributeValue.fromS(Timestamps.format(key.updatedAt()))))
+                            .build()).build(),
                     TransactWriteItem.builder().delete(d -> d.tableName(table)
-                            .key(Map.of("id", AttributeValue.fromS("deleted#" + key.name())))).build(),
-                    TransactWriteItem.builder().put(Put.builder().tableName(table).item(toItem("name#" + key.name(), key))
-                            .conditionExpression("attribute_not_exists(id)").build()).build(),
-                    TransactWriteItem.builder().put(Put.builder().tableName(table).item(toItem("hash#" + key.hash(), key))
-                            .conditionExpression("attribute_not_exists(id)").build()).build()));
+                            .key(Map.of("id", AttributeValue.fromS(HASH + key.hash())))).build()));
         } catch (TransactionCanceledException e) {
-            throw new ConflictException("An API key named '" + key.name() + "' exists again; delete it before "
-                    + "restoring the old one");
+            throw new ConflictException("The API key '" + key.name() + "' changed while it was being deleted; try again");
         }
     }
 
-    public void purge(String name) {
-        dynamoDb.deleteItem(d -> d.tableName(table).key(Map.of("id", AttributeValue.fromS("deleted#" + name))));
+    /** Brings a deleted key back: the record unmarked and its hash item again. */
+    public void restore(ApiKey deleted, Instant at) {
+        ApiKey live = deleted.restored(at);
+        try {
+            dynamoDb.transactWriteItems(b -> b.transactItems(
+                    TransactWriteItem.builder().put(Put.builder().tableName(table).item(toItem(NAME + live.name(), live))
+                            .conditionExpression("attribute_exists(#deleted)")
+                            .expressionAttributeNames(Map.of("#deleted", SoftDelete.ATTRIBUTE)).build()).build(),
+                    TransactWriteItem.builder().put(Put.builder().tableName(table).item(toItem(HASH + live.hash(), live))
+                            .conditionExpression("attribute_not_exists(id)").build()).build()));
+        } catch (TransactionCanceledException e) {
+            throw SoftDelete.notDeleted("API key", deleted.name());
+        }
+    }
+
+    /** Forgets a key for good, live or deleted. */
+    public void purge(ApiKey key) {
+        dynamoDb.transactWriteItems(b -> b.transactItems(
+                TransactWriteItem.builder().delete(d -> d.tableName(table)
+                        .key(Map.of("id", AttributeValue.fromS(NAME + key.name())))).build(),
+                TransactWriteItem.builder().delete(d -> d.tableName(table)
+                        .key(Map.of("id", AttributeValue.fromS(HASH + key.hash())))).build()));
     }
 
     /** Records a use, at most once a minute per key, so authentication does not write on every request. */
@@ -135,13 +147,13 @@ public final class ApiKeyStore {
         if (key.lastUsedAt() != null && key.lastUsedAt().isAfter(now.minusSeconds(60))) {
             return;
         }
-        for (String id : List.of("name#" + key.name(), "hash#" + key.hash())) {
+        for (String id : List.of(NAME + key.name(), HASH + key.hash())) {
             try {
                 dynamoDb.updateItem(b -> b.tableName(table).key(Map.of("id", AttributeValue.fromS(id)))
                         .updateExpression("SET lastUsedAt = :now")
                         .conditionExpression("attribute_exists(id) AND (attribute_not_exists(lastUsedAt) OR lastUsedAt < :stale)")
-                        .expressionAttributeValues(Map.of(":now", AttributeValue.fromS(now.toString()),
-                                ":stale", AttributeValue.fromS(now.minusSeconds(60).toString()))));
+                        .expressionAttributeValues(Map.of(":now", AttributeValue.fromS(Timestamps.format(now)),
+                                ":stale", AttributeValue.fromS(Timestamps.format(now.minusSeconds(60))))));
             } catch (ConditionalCheckFailedException e) {
                 // another request recorded it, or the key is gone
             }
@@ -157,7 +169,7 @@ public final class ApiKeyStore {
     private static Map<String, AttributeValue> toItem(String id, ApiKey key) {
         Map<String, AttributeValue> item = new HashMap<>();
         item.put("id", AttributeValue.fromS(id));
-        if (id.startsWith("name#")) {
+        if (id.startsWith(NAME)) {
             item.put("kind", AttributeValue.fromS("name"));
         }
         item.put("name", AttributeValue.fromS(key.name()));
@@ -180,6 +192,9 @@ public final class ApiKeyStore {
         item.put("createdAt", AttributeValue.fromS(Timestamps.format(key.createdAt())));
         item.put("updatedAt", AttributeValue.fromS(Timestamps.format(key.updatedAt())));
         item.put("createdBy", AttributeValue.fromS(key.createdBy()));
+        if (key.deletedAt() != null) {
+            item.put(SoftDelete.ATTRIBUTE, AttributeValue.fromS(Timestamps.format(key.deletedAt())));
+        }
         return item;
     }
 
@@ -191,7 +206,8 @@ public final class ApiKeyStore {
         return new ApiKey(item.get("name").s(), item.get("keyHash").s(), item.get("prefix").s(),
                 Role.parse(item.get("role").s()), projects, instant(item, "expiresAt"), instant(item, "revokedAt"),
                 instant(item, "lastUsedAt"), Timestamps.parse(item.get("createdAt").s()),
-                Timestamps.parse(item.get("updatedAt").s()), item.get("createdBy").s());
+                Timestamps.parse(item.get("updatedAt").s()), item.get("createdBy").s(),
+                instant(item, SoftDelete.ATTRIBUTE));
     }
 
     private static Instant instant(Map<String, AttributeValue> item, String name) {

@@ -1,5 +1,7 @@
 package herald.enroll;
 
+import herald.events.BatchGet;
+
 import herald.events.DynamoDbEventStore;
 import herald.events.Event;
 import herald.events.EventItems;
@@ -16,7 +18,6 @@ import java.util.Set;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
-import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.Update;
 
@@ -31,7 +32,6 @@ public final class JobQueueStore {
 
     static final String OPEN_JOB_INDEX = EventsTable.BY_OPEN_JOB;
     static final String TOPIC_INDEX = EventsTable.BY_TOPIC;
-    private static final int BATCH = 100;
 
     /** A page of the merged source stream: sources in creation order, and how far the merge is complete. */
     public record SourcePage(List<Event> sources, String horizon, boolean exhausted) {
@@ -168,34 +168,15 @@ public final class JobQueueStore {
     /** Events by id, read consistently; absent ids are missing from the map. */
     public Map<String, Event> events(Collection<String> ids) {
         Map<String, Event> found = new HashMap<>();
-        batchGet(eventsTable, "id", ids).forEach(item -> found.put(item.get("id").s(), EventItems.fromItem(item)));
+        BatchGet.items(dynamoDb, eventsTable, EventsTable.ID, ids, true).forEach(item -> found.put(item.get("id").s(), EventItems.fromItem(item)));
         return found;
     }
 
     /** The event id holding each hash, for the hashes that are claimed. */
     public Map<String, String> claims(Collection<String> hashes) {
         Map<String, String> found = new HashMap<>();
-        batchGet(hashesTable, "hash", hashes).forEach(item -> found.put(item.get("hash").s(), item.get("eventId").s()));
+        BatchGet.items(dynamoDb, hashesTable, "hash", hashes, true).forEach(item -> found.put(item.get("hash").s(), item.get("eventId").s()));
         return found;
-    }
-
-    private List<Map<String, AttributeValue>> batchGet(String table, String keyName, Collection<String> keys) {
-        List<Map<String, AttributeValue>> items = new ArrayList<>();
-        List<String> distinct = keys.stream().filter(Objects::nonNull).distinct().toList();
-        for (int from = 0; from < distinct.size(); from += BATCH) {
-            List<Map<String, AttributeValue>> batch = distinct.subList(from, Math.min(distinct.size(), from + BATCH))
-                    .stream().map(k -> Map.of(keyName, AttributeValue.fromS(k))).toList();
-            Map<String, KeysAndAttributes> request = Map.of(table,
-                    KeysAndAttributes.builder().keys(batch).consistentRead(true).build());
-            while (request != null && !request.isEmpty()) {
-                Map<String, KeysAndAttributes> current = request;
-                var response = dynamoDb.batchGetItem(r -> r.requestItems(current));
-                items.addAll(response.responses().getOrDefault(table, List.of()));
-                request = response.hasUnprocessedKeys() && !response.unprocessedKeys().isEmpty()
-                        ? response.unprocessedKeys() : null;
-            }
-        }
-        return items;
     }
 
     private static Map<String, AttributeValue> key(String queueId) {

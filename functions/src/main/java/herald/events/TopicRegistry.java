@@ -1,16 +1,13 @@
 package herald.events;
 
 import herald.kernel.Names;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 
 /**
  * Every topic that has ever held an event, so that a pattern such as {@code entity.*} can be turned into the
@@ -47,19 +44,11 @@ public final class TopicRegistry {
     /** Every registered topic, in order. */
     public Set<String> all() {
         Set<String> topics = new TreeSet<>();
-        Map<String, AttributeValue> start = null;
-        do {
-            QueryRequest.Builder query = QueryRequest.builder().tableName(table)
-                    .keyConditionExpression("#scope = :scope")
-                    .expressionAttributeNames(Map.of("#scope", SCOPE))
-                    .expressionAttributeValues(Map.of(":scope", TOPICS_SCOPE));
-            if (start != null) {
-                query.exclusiveStartKey(start);
-            }
-            var page = dynamoDb.query(query.build());
-            page.items().forEach(item -> topics.add(item.get(TOPIC).s()));
-            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
-        } while (start != null);
+        dynamoDb.queryPaginator(r -> r.tableName(table)
+                        .keyConditionExpression("#scope = :scope")
+                        .expressionAttributeNames(Map.of("#scope", SCOPE))
+                        .expressionAttributeValues(Map.of(":scope", TOPICS_SCOPE)))
+                .items().forEach(item -> topics.add(item.get(TOPIC).s()));
         return topics;
     }
 
@@ -74,21 +63,13 @@ public final class TopicRegistry {
             }
             String prefix = pattern.substring(0, star);
             java.util.regex.Pattern regex = Names.wildcard(pattern);
-            Map<String, AttributeValue> start = null;
-            do {
-                QueryRequest.Builder query = QueryRequest.builder().tableName(table)
-                        .keyConditionExpression("#scope = :scope AND begins_with(#topic, :prefix)")
-                        .expressionAttributeNames(Map.of("#scope", SCOPE, "#topic", TOPIC))
-                        .expressionAttributeValues(Map.of(":scope", TOPICS_SCOPE, ":prefix", AttributeValue.fromS(prefix)));
-                if (start != null) {
-                    query.exclusiveStartKey(start);
-                }
-                var page = dynamoDb.query(query.build());
-                List<String> found = new ArrayList<>();
-                page.items().forEach(item -> found.add(item.get(TOPIC).s()));
-                found.stream().filter(t -> regex.matcher(t).matches()).forEach(topics::add);
-                start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
-            } while (start != null);
+            dynamoDb.queryPaginator(r -> r.tableName(table)
+                            .keyConditionExpression("#scope = :scope AND begins_with(#topic, :prefix)")
+                            .expressionAttributeNames(Map.of("#scope", SCOPE, "#topic", TOPIC))
+                            .expressionAttributeValues(Map.of(":scope", TOPICS_SCOPE, ":prefix",
+                                    AttributeValue.fromS(prefix))))
+                    .items().stream().map(item -> item.get(TOPIC).s())
+                    .filter(t -> regex.matcher(t).matches()).forEach(topics::add);
         }
         return topics;
     }

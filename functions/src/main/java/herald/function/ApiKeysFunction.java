@@ -1,5 +1,7 @@
 package herald.function;
 
+import herald.kernel.SoftDelete;
+
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
@@ -29,10 +31,12 @@ public final class ApiKeysFunction implements RequestHandler<APIGatewayV2HTTPEve
     public ApiKeysFunction(Map<String, String> environment) {
         ApiKeyAdmin admin = new Container(environment).apiKeyAdmin();
         this.endpoint = HttpEndpoint.of("ApiKeysFunction")
-                .on("GET " + KEYS, request -> ApiResponses.json(200, Map.of("resource", admin.list())))
+                .on("GET " + KEYS, request -> ApiResponses.json(200, Map.of("resource",
+                        admin.list(request.flag(SoftDelete.INCLUDE_PARAMETER)))))
                 .on("POST " + KEYS, request -> ApiResponses.json(201,
                         admin.create(request.jsonBody(), request.principal(), request.requestId())))
-                .on("GET " + KEYS + "/{name}", request -> ApiResponses.json(200, admin.get(name(request))))
+                .on("GET " + KEYS + "/{name}", request -> ApiResponses.json(200,
+                        admin.get(name(request), request.flag(SoftDelete.INCLUDE_PARAMETER))))
                 .on("PATCH " + KEYS + "/{name}", request -> ApiResponses.json(200,
                         admin.update(name(request), request.jsonBody(), request.principal(), request.requestId())))
                 .on("DELETE " + KEYS + "/{name}", request -> {

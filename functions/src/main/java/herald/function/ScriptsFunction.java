@@ -1,5 +1,7 @@
 package herald.function;
 
+import herald.kernel.SoftDelete;
+
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
@@ -46,7 +48,7 @@ public final class ScriptsFunction implements RequestHandler<APIGatewayV2HTTPEve
         GitHubWebhook webhook = container.gitHubWebhook();
         HttpEndpoint.Builder routes = HttpEndpoint.of("ScriptsFunction")
                 .on("GET " + SYSTEM + "event", request -> ApiResponses.json(200, Map.of("resource",
-                        ScriptCatalogue.eventNames(admin.list(ScriptKind.SERVICE).stream().map(ScriptRecord::name)
+                        ScriptCatalogue.eventNames(admin.list(ScriptKind.SERVICE, false).stream().map(ScriptRecord::name)
                                 .collect(Collectors.toCollection(TreeSet::new))))))
                 .on("POST " + SYSTEM + "webhook/github", request ->
                         ApiResponses.json(200, webhook.receive(request.headers(), request.bodyBytes())))
@@ -66,7 +68,8 @@ public final class ScriptsFunction implements RequestHandler<APIGatewayV2HTTPEve
         for (ScriptKind kind : ScriptKind.values()) {
             String base = SYSTEM + kind.resource();
             routes.on("GET " + base, request -> ApiResponses.json(200, Map.of("resource",
-                            admin.list(kind).stream().map(ScriptRecord::toJson).collect(Collectors.toList()))))
+                            admin.list(kind, request.flag(SoftDelete.INCLUDE_PARAMETER)).stream()
+                                    .map(ScriptRecord::toJson).collect(Collectors.toList()))))
                     .on("POST " + base, request -> {
                         JsonBody body = request.jsonBody();
                         List<ScriptRecord> created = admin.create(kind, body, request.principal(), request.requestId());
@@ -77,7 +80,8 @@ public final class ScriptsFunction implements RequestHandler<APIGatewayV2HTTPEve
                                 : ApiResponses.json(201, created.get(0).toJson());
                     })
                     .on("GET " + base + "/{name}", request -> ApiResponses.json(200,
-                            admin.get(kind, pathName(request, "name"), request.flag("refresh")).toJson()))
+                            admin.get(kind, pathName(request, "name"), request.flag("refresh"),
+                            request.flag(SoftDelete.INCLUDE_PARAMETER)).toJson()))
                     .on(List.of("POST " + base + "/{name}", "PUT " + base + "/{name}"), request ->
                             ApiResponses.json(200, admin.put(kind, pathName(request, "name"), request.jsonBody(),
                                     request.principal(), request.requestId()).toJson()))

@@ -1,5 +1,7 @@
 package herald.function;
 
+import herald.kernel.SoftDelete;
+
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
@@ -31,10 +33,11 @@ public final class TriggerAdminFunction implements RequestHandler<APIGatewayV2HT
         TriggerAdmin admin = container.triggerAdmin();
         this.endpoint = HttpEndpoint.of("TriggerAdminFunction")
                 .on("GET " + TRIGGERS, request -> ApiResponses.json(200, Map.of("resource",
-                        admin.list(request.flag("include_deleted")))))
+                        admin.list(request.flag(SoftDelete.INCLUDE_PARAMETER)))))
                 .on("POST " + TRIGGERS, request -> ApiResponses.json(201,
                         admin.create(request.jsonBody(), request.principal(), request.requestId())))
-                .on("GET " + TRIGGERS + "/{name}", request -> ApiResponses.json(200, admin.get(name(request))))
+                .on("GET " + TRIGGERS + "/{name}", request -> ApiResponses.json(200,
+                        admin.get(name(request), request.flag(SoftDelete.INCLUDE_PARAMETER))))
                 .on("PATCH " + TRIGGERS + "/{name}", request -> ApiResponses.json(200,
                         admin.update(name(request), request.jsonBody(), request.principal(), request.requestId())))
                 .on("DELETE " + TRIGGERS + "/{name}", request -> {

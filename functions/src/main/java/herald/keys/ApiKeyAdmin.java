@@ -1,5 +1,7 @@
 package herald.keys;
 
+import herald.kernel.SoftDelete;
+
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import herald.auth.ApiKey;
@@ -69,7 +71,12 @@ public final class ApiKeyAdmin {
         }
         String key = newKey();
         ApiKey record = new ApiKey(name, ApiKeyAuthenticator.hash(key), key.substring(0, KEY_PREFIX.length() + 6), role,
-                projects(body).orElse(null), expiresAt, null, null, now, now, creator.name());
+                projects(body).orElse(null), expiresAt, null, null, now, now, creator.name(), null);
+        // a deleted key of this name gives way to the new one, for good
+        store.find(name).filter(k -> k.deletedAt() != null).ifPresent(deleted -> {
+            store.purge(deleted);
+            resources.emit(ResourceEvents.Change.HARD_DELETED, TYPE, name, creator, requestId);
+        });
         store.create(record);
         resources.emit(ResourceEvents.Change.CREATED, TYPE, name, creator, requestId);
         ObjectNode json = record.toJson(now);
@@ -77,15 +84,17 @@ public final class ApiKeyAdmin {
         return json;
     }
 
-    public ArrayNode list() {
+    public ArrayNode list(boolean includeDeleted) {
         Instant now = clock.instant();
         ArrayNode keys = Json.MAPPER.createArrayNode();
-        store.list().stream().sorted((a, b) -> a.name().compareTo(b.name())).forEach(k -> keys.add(k.toJson(now)));
+        store.list(includeDeleted).stream().sorted((a, b) -> a.name().compareTo(b.name())).forEach(k -> keys.add(k.toJson(now)));
         return keys;
     }
 
-    public ObjectNode get(String name) {
-        return find(name).toJson(clock.instant());
+    public ObjectNode get(String name, boolean includeDeleted) {
+        requireName(name);
+        return (includeDeleted ? store.find(name) : store.byName(name)).orElseThrow(() -> notFound(name))
+                .toJson(clock.instant());
     }
 
     /**
@@ -113,45 +122,50 @@ public final class ApiKeyAdmin {
             revokedAt = now;
         }
         ApiKey changed = new ApiKey(key.name(), key.hash(), key.prefix(), role, projects, expiresAt, revokedAt,
-                key.lastUsedAt(), key.createdAt(), now, key.createdBy());
+                key.lastUsedAt(), key.createdAt(), now, key.createdBy(), null);
         store.replace(key, changed);
         resources.emit(ResourceEvents.Change.UPDATED, TYPE, name, caller, requestId);
         return changed.toJson(now);
     }
 
     /**
-     * Soft delete (the key fails from the next request, leaves the listing, and {@code POST .../restore} brings it
-     * back), or with {@code purge} soft delete and then forget it for good (also a key deleted earlier).
+     * Soft delete ({@link SoftDelete}: the key fails from the next request, leaves the listing, and
+     * {@code POST .../restore} brings it back), or with {@code purge} forget it for good (also a key deleted earlier).
      */
     public void delete(String name, boolean purge, Principal caller, String requestId) {
         requireName(name);
-        java.util.Optional<ApiKey> live = store.byName(name);
-        live.ifPresent(store::softDelete);
-        if (live.isEmpty() && (!purge || store.deleted(name).isEmpty())) {
-            throw new NotFoundException("There is no API key named '" + name + "'; GET /api/v2/system/api_key lists them");
-        }
-        if (live.isPresent()) {
+        ApiKey key = store.find(name).orElseThrow(() -> notFound(name));
+        if (key.deletedAt() == null) {
+            store.softDelete(key, clock.instant());
             resources.emit(ResourceEvents.Change.SOFT_DELETED, TYPE, name, caller, requestId);
+        } else if (!purge) {
+            throw notFound(name);
         }
         if (purge) {
-            store.purge(name);
+            store.purge(key);
             resources.emit(ResourceEvents.Change.HARD_DELETED, TYPE, name, caller, requestId);
         }
     }
 
     public ObjectNode restore(String name, Principal caller, String requestId) {
         requireName(name);
-        ApiKey deleted = store.deleted(name).orElseThrow(() -> new NotFoundException("There is no deleted API key named '"
-                + name + "' (a purged key cannot be restored)"));
-        store.restore(deleted);
+        ApiKey key = store.find(name).orElseThrow(() -> notFound(name));
+        if (key.deletedAt() == null) {
+            throw SoftDelete.notDeleted("API key", name);
+        }
+        Instant now = clock.instant();
+        store.restore(key, now);
         resources.emit(ResourceEvents.Change.RESTORED, TYPE, name, caller, requestId);
-        return deleted.toJson(clock.instant());
+        return key.restored(now).toJson(now);
+    }
+
+    private static NotFoundException notFound(String name) {
+        return new NotFoundException("There is no API key named '" + name + "'; GET /api/v2/system/api_key lists them");
     }
 
     private ApiKey find(String name) {
         requireName(name);
-        return store.byName(name).orElseThrow(() -> new NotFoundException("There is no API key named '" + name
-                + "'; GET /api/v2/system/api_key lists them"));
+        return store.byName(name).orElseThrow(() -> notFound(name));
     }
 
     private static void requireName(String name) {

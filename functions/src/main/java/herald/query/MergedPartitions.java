@@ -73,6 +73,8 @@ final class MergedPartitions {
             if (next != null) {
                 query.exclusiveStartKey(next);
             }
+            // One page only when the merge asks for it, not the SDK's paginator: a paginator's iterator would fetch
+            // the next page as soon as this one is drawn from, and the merge reads on only for the partitions it needs.
             var response = dynamoDb.query(query.build());
             itemsRead.addAndGet(response.scannedCount());
             response.items().forEach(item -> buffer.addLast(EventItems.fromItem(item)));

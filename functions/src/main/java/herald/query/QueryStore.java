@@ -1,5 +1,7 @@
 package herald.query;
 
+import herald.events.BatchGet;
+
 import herald.auth.Principal;
 import herald.events.Event;
 import herald.events.EventItems;
@@ -14,10 +16,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 import java.util.function.Predicate;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 
 /**
  * Runs an {@link EventQuery} on the events table's indexes, never with a {@code Scan}. The index comes from the
@@ -185,23 +187,11 @@ public final class QueryStore {
     }
 
     private List<Event> byIds(List<String> ids, AtomicLong itemsRead) {
-        List<Event> found = new ArrayList<>();
-        List<String> distinct = ids.stream().distinct().toList();
-        for (int from = 0; from < distinct.size(); from += 100) {
-            var keys = distinct.subList(from, Math.min(distinct.size(), from + 100)).stream()
-                    .map(id -> Map.of("id", AttributeValue.fromS(id))).toList();
-            Map<String, KeysAndAttributes> request = Map.of(tables.eventsTable(), KeysAndAttributes.builder().keys(keys).build());
-            while (request != null && !request.isEmpty()) {
-                Map<String, KeysAndAttributes> current = request;
-                var response = tables.dynamoDb().batchGetItem(r -> r.requestItems(current));
-                var items = response.responses().getOrDefault(tables.eventsTable(), List.of());
-                itemsRead.addAndGet(items.size());
-                Instant now = Instant.now();
-                items.stream().map(EventItems::fromItem).filter(e -> !e.isExpired(now)).forEach(found::add);
-                request = response.hasUnprocessedKeys() && !response.unprocessedKeys().isEmpty() ? response.unprocessedKeys() : null;
-            }
-        }
-        return found;
+        var items = BatchGet.items(tables.dynamoDb(), tables.eventsTable(), EventsTable.ID, ids, false);
+        itemsRead.addAndGet(items.size());
+        Instant now = Instant.now();
+        return items.stream().map(EventItems::fromItem).filter(e -> !e.isExpired(now))
+                .collect(Collectors.toCollection(ArrayList::new));
     }
 
     private static boolean within(String key, String lower, String upper) {

@@ -102,32 +102,25 @@ public final class ConnectionRegistry {
         long now = clock.instant().getEpochSecond();
         Map<String, Subscriber> found = new LinkedHashMap<>();
         for (String bucket : new LinkedHashSet<>(Subscriptions.bucketsFor(topic))) {
-            Map<String, AttributeValue> start = null;
-            do {
-                Map<String, AttributeValue> from = start;
-                var page = dynamoDb.query(r -> r.tableName(subscriptionsTable)
-                        .keyConditionExpression("#b = :b")
-                        .expressionAttributeNames(Map.of("#b", "bucket"))
-                        .expressionAttributeValues(Map.of(":b", s(bucket)))
-                        .exclusiveStartKey(from));
-                for (var item : page.items()) {
-                    if (Long.parseLong(item.get("expiresAt").n()) <= now) {
-                        continue;
-                    }
-                    String subscribedProject = item.containsKey("project") ? item.get("project").s() : null;
-                    boolean projectAccepts = project == null || subscribedProject == null || subscribedProject.equals(project);
-                    if (project != null && item.containsKey("allowedProjects")
-                            && !(item.get("allowedProjects").hasSs() && item.get("allowedProjects").ss().contains(project))) {
-                        projectAccepts = false;
-                    }
-                    List<String> entries = item.get("subscriptions").l().stream().map(AttributeValue::s).toList();
-                    if (projectAccepts && Subscriptions.of(entries).matches(topic)) {
-                        String id = item.get("connectionId").s();
-                        found.put(id, new Subscriber(id, subscribedProject));
-                    }
+            for (var item : dynamoDb.queryPaginator(r -> r.tableName(subscriptionsTable)
+                    .keyConditionExpression("#b = :b")
+                    .expressionAttributeNames(Map.of("#b", "bucket"))
+                    .expressionAttributeValues(Map.of(":b", s(bucket)))).items()) {
+                if (Long.parseLong(item.get("expiresAt").n()) <= now) {
+                    continue;
                 }
-                start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
-            } while (start != null);
+                String subscribedProject = item.containsKey("project") ? item.get("project").s() : null;
+                boolean projectAccepts = project == null || subscribedProject == null || subscribedProject.equals(project);
+                if (project != null && item.containsKey("allowedProjects")
+                        && !(item.get("allowedProjects").hasSs() && item.get("allowedProjects").ss().contains(project))) {
+                    projectAccepts = false;
+                }
+                List<String> entries = item.get("subscriptions").l().stream().map(AttributeValue::s).toList();
+                if (projectAccepts && Subscriptions.of(entries).matches(topic)) {
+                    String id = item.get("connectionId").s();
+                    found.put(id, new Subscriber(id, subscribedProject));
+                }
+            }
         }
         return new ArrayList<>(found.values());
     }
@@ -139,22 +132,15 @@ public final class ConnectionRegistry {
     public List<String> connectionsOf(String user, String project) {
         long now = clock.instant().getEpochSecond();
         List<String> found = new ArrayList<>();
-        Map<String, AttributeValue> start = null;
-        do {
-            Map<String, AttributeValue> from = start;
-            var page = dynamoDb.query(r -> r.tableName(connectionsTable).indexName("byPrincipal")
-                    .keyConditionExpression("principal = :p")
-                    .expressionAttributeValues(Map.of(":p", s(user)))
-                    .exclusiveStartKey(from));
-            for (var item : page.items()) {
-                boolean allowed = project == null || !item.containsKey("allowedProjects")
-                        || item.get("allowedProjects").hasSs() && item.get("allowedProjects").ss().contains(project);
-                if (allowed && Long.parseLong(item.get("expiresAt").n()) > now) {
-                    found.add(item.get("connectionId").s());
-                }
+        for (var item : dynamoDb.queryPaginator(r -> r.tableName(connectionsTable).indexName("byPrincipal")
+                .keyConditionExpression("principal = :p")
+                .expressionAttributeValues(Map.of(":p", s(user)))).items()) {
+            boolean allowed = project == null || !item.containsKey("allowedProjects")
+                    || item.get("allowedProjects").hasSs() && item.get("allowedProjects").ss().contains(project);
+            if (allowed && Long.parseLong(item.get("expiresAt").n()) > now) {
+                found.add(item.get("connectionId").s());
             }
-            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
-        } while (start != null);
+        }
         return found;
     }
 

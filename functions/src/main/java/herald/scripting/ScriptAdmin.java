@@ -1,5 +1,7 @@
 package herald.scripting;
 
+import herald.kernel.SoftDelete;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import herald.auth.Principal;
@@ -40,13 +42,15 @@ public final class ScriptAdmin {
         this.clock = clock;
     }
 
-    public List<ScriptRecord> list(ScriptKind kind) {
-        return store.list(kind);
+    public List<ScriptRecord> list(ScriptKind kind, boolean includeDeleted) {
+        return store.list(kind, includeDeleted);
     }
 
-    public ScriptRecord get(ScriptKind kind, String name, boolean refresh) {
-        ScriptRecord record = store.get(kind, name).orElseThrow(() -> notFound(kind, name));
-        if (!refresh || !record.linked()) {
+    /** A script; with {@code includeDeleted} also a deleted one; with {@code refresh} a linked one's source anew. */
+    public ScriptRecord get(ScriptKind kind, String name, boolean refresh, boolean includeDeleted) {
+        ScriptRecord record = (includeDeleted ? store.find(kind, name) : store.get(kind, name))
+                .orElseThrow(() -> notFound(kind, name));
+        if (!refresh || !record.linked() || record.deletedAt() != null) {
             return record;
         }
         String source;
@@ -86,6 +90,7 @@ public final class ScriptAdmin {
             created.add(checked(ScriptRecord.fromRequest(kind, null, record, sources.storageServices(), user, now)));
         }
         for (ScriptRecord record : created) {
+            replaceDeleted(kind, record.name(), caller, requestId);
             store.create(record);
             clear(record);
         }
@@ -103,9 +108,10 @@ public final class ScriptAdmin {
         if (existing.isPresent()) {
             record = new ScriptRecord(kind, name, record.type(), record.content(), record.active(),
                     record.allowEventModification(), record.storageService(), record.storagePath(), record.scmRepository(),
-                    record.scmReference(), record.config(), existing.get().createdAt(), now, user);
+                    record.scmReference(), record.config(), existing.get().createdAt(), now, user, null);
             store.replace(existing.get(), record);
         } else {
+            replaceDeleted(kind, name, caller, requestId);
             store.create(record);
         }
         clear(record);
@@ -125,33 +131,42 @@ public final class ScriptAdmin {
     }
 
     /**
-     * Soft delete (the script stops running and leaves the listing; {@code POST .../restore} brings it back), or,
-     * with {@code purge}, soft delete and then delete for good (also of a script deleted earlier).
+     * Soft delete ({@link SoftDelete}: the script stops running and leaves the listing; {@code POST .../restore}
+     * brings it back), or, with {@code purge}, delete it for good, live or deleted. Returns the record as it was.
      */
     public ScriptRecord delete(ScriptKind kind, String name, boolean purge, Principal caller, String requestId) {
-        Optional<ScriptRecord> live = store.softDelete(kind, name, clock.instant());
-        live.ifPresent(this::clear);
-        Optional<ScriptRecord> record = live.or(() -> store.deleted(kind, name));
-        if (record.isEmpty() || (live.isEmpty() && !purge)) {
-            throw notFound(kind, name);
-        }
-        if (live.isPresent()) {
+        ScriptRecord record = store.find(kind, name).orElseThrow(() -> notFound(kind, name));
+        if (record.deletedAt() == null) {
+            store.softDelete(kind, name, clock.instant());
+            clear(record);
             resources.emit(ResourceEvents.Change.SOFT_DELETED, kind.resourceType(), name, caller, requestId);
+        } else if (!purge) {
+            throw notFound(kind, name);
         }
         if (purge) {
             store.purge(kind, name);
             resources.emit(ResourceEvents.Change.HARD_DELETED, kind.resourceType(), name, caller, requestId);
         }
-        return record.get();
+        return record;
     }
 
     public ScriptRecord restore(ScriptKind kind, String name, Principal caller, String requestId) {
-        ScriptRecord deleted = store.deleted(kind, name).orElseThrow(() -> new herald.kernel.NotFoundException("There is "
-                + "no deleted " + kind.resource() + " named '" + name + "' (a purged one cannot be restored)"));
-        store.restore(deleted);
-        clear(deleted);
+        ScriptRecord deleted = store.find(kind, name).orElseThrow(() -> notFound(kind, name));
+        if (deleted.deletedAt() == null) {
+            throw SoftDelete.notDeleted(kind.resource(), name);
+        }
+        ScriptRecord restored = store.restore(deleted, clock.instant());
+        clear(restored);
         resources.emit(ResourceEvents.Change.RESTORED, kind.resourceType(), name, caller, requestId);
-        return deleted;
+        return restored;
+    }
+
+    /** A deleted script of this name gives way to a new one, for good ({@link SoftDelete}). */
+    private void replaceDeleted(ScriptKind kind, String name, Principal caller, String requestId) {
+        store.find(kind, name).filter(r -> r.deletedAt() != null).ifPresent(deleted -> {
+            store.purge(kind, name);
+            resources.emit(ResourceEvents.Change.HARD_DELETED, kind.resourceType(), name, caller, requestId);
+        });
     }
 
     /** Inline content is parsed before it is stored, so a syntax error is a 400 here rather than a 500 later. */

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import herald.kernel.InvalidRequestException;
 import herald.kernel.Json;
 import herald.kernel.JsonBody;
-import herald.kernel.Timestamps;
+import herald.kernel.SoftDelete;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
@@ -34,7 +34,20 @@ public record ScriptRecord(
         ObjectNode config,
         Instant createdAt,
         Instant updatedAt,
-        String updatedBy) {
+        String updatedBy,
+        Instant deletedAt) {
+
+    /** This record deleted at {@code at} ({@link SoftDelete}). */
+    public ScriptRecord deleted(Instant at) {
+        return new ScriptRecord(kind, name, type, content, active, allowEventModification, storageService, storagePath,
+                scmRepository, scmReference, config, createdAt, at, updatedBy, at);
+    }
+
+    /** This record, no longer deleted. */
+    public ScriptRecord restored(Instant at) {
+        return new ScriptRecord(kind, name, type, content, active, allowEventModification, storageService, storagePath,
+                scmRepository, scmReference, config, createdAt, at, updatedBy, null);
+    }
 
     public static final String GITHUB = "github";
     public static final Set<String> TYPES = Set.of("javascript", "nodejs", "v8js");
@@ -100,7 +113,7 @@ public record ScriptRecord(
                 body.string("scmRepository").filter(s -> !s.isBlank()).orElse(null),
                 body.string("scmReference").filter(s -> !s.isBlank()).orElse(null),
                 body.object("config").orElseGet(Json.MAPPER::createObjectNode),
-                now, now, user);
+                now, now, user, null);
         return record.validated(storageServices);
     }
 
@@ -125,7 +138,7 @@ public record ScriptRecord(
                 sent(body, "scmReference", "scm_reference")
                         ? body.string("scmReference").filter(s -> !s.isBlank()).orElse(null) : scmReference,
                 body.object("config").orElse(config),
-                createdAt, now, user);
+                createdAt, now, user, null);
         if (linked() && patched.linked() && body.value("content").isPresent()
                 && !java.util.Objects.equals(content, patched.content())) {
             throw new InvalidRequestException("Script '" + name + "' is linked to " + location()
@@ -138,7 +151,7 @@ public record ScriptRecord(
     /** The same record with the content last loaded from its source. */
     public ScriptRecord withContent(String loaded, Instant now) {
         return new ScriptRecord(kind, name, type, loaded, active, allowEventModification, storageService, storagePath,
-                scmRepository, scmReference, config, createdAt, now, updatedBy);
+                scmRepository, scmReference, config, createdAt, now, updatedBy, deletedAt);
     }
 
     private ScriptRecord validated(Set<String> storageServices) {
@@ -197,7 +210,7 @@ public record ScriptRecord(
             // normalised so the webhook finds the scripts of a repository whatever case GitHub reports
             return new ScriptRecord(kind, name, type, content, active, allowEventModification,
                     storageService == null ? GITHUB : storageService, storagePath, scmRepository, scmReference, config,
-                    createdAt, updatedAt, updatedBy);
+                    createdAt, updatedAt, updatedBy, deletedAt);
         }
         return this;
     }
@@ -239,9 +252,7 @@ public record ScriptRecord(
         json.put("scm_reference", scmReference);
         json.set("config", config);
         json.put("source", source().name().toLowerCase(Locale.ROOT));
-        json.put("created_date", Timestamps.format(createdAt));
-        json.put("last_modified_date", Timestamps.format(updatedAt));
-        json.put("last_modified_by", updatedBy);
+        SoftDelete.putDates(json, createdAt, updatedAt, updatedBy, deletedAt);
         return json;
     }
 }

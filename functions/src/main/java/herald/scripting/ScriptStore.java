@@ -1,5 +1,7 @@
 package herald.scripting;
 
+import herald.kernel.SoftDelete;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import herald.kernel.ConflictException;
 import herald.kernel.Json;
@@ -14,10 +16,6 @@ import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
-import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
-import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
-import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
-import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 /**
  * Event scripts and scripted services in the scripts table: partition key {@code kind} ({@code event_script} or
@@ -27,9 +25,6 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
  * <p>Thread-safe: it holds only the (thread-safe) client and the table's name.
  */
 public final class ScriptStore {
-
-    /** The partition prefix of soft-deleted scripts. */
-    static final String DELETED = "deleted:";
 
     static final String BY_REPOSITORY = "byRepository";
 
@@ -41,44 +36,40 @@ public final class ScriptStore {
         this.table = table;
     }
 
+    /** The live script of this kind and name: what runs, and what the admin API reads. */
     public Optional<ScriptRecord> get(ScriptKind kind, String name) {
-        Map<String, AttributeValue> item = dynamoDb.getItem(b -> b.tableName(table).key(key(kind, name))).item();
+        return find(kind, name).filter(record -> record.deletedAt() == null);
+    }
+
+    /** The script of this kind and name, live or deleted. */
+    public Optional<ScriptRecord> find(ScriptKind kind, String name) {
+        Map<String, AttributeValue> item = dynamoDb.getItem(b -> b.tableName(table).key(key(kind, name))
+                .consistentRead(true)).item();
         return item == null || item.isEmpty() ? Optional.empty() : Optional.of(fromItem(item));
     }
 
-    public List<ScriptRecord> list(ScriptKind kind) {
+    /** The scripts of a kind, and the deleted ones too when asked. */
+    public List<ScriptRecord> list(ScriptKind kind, boolean includeDeleted) {
         List<ScriptRecord> records = new ArrayList<>();
-        Map<String, AttributeValue> start = null;
-        do {
-            QueryRequest.Builder query = QueryRequest.builder().tableName(table)
-                    .keyConditionExpression("kind = :kind")
-                    .expressionAttributeValues(Map.of(":kind", AttributeValue.fromS(kind.resource())));
-            if (start != null) {
-                query.exclusiveStartKey(start);
-            }
-            QueryResponse page = dynamoDb.query(query.build());
-            page.items().forEach(item -> records.add(fromItem(item)));
-            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
-        } while (start != null);
+        dynamoDb.queryPaginator(r -> r.tableName(table).keyConditionExpression("kind = :kind")
+                        .expressionAttributeValues(Map.of(":kind", AttributeValue.fromS(kind.resource()))))
+                .items().forEach(item -> {
+                    ScriptRecord record = fromItem(item);
+                    if (includeDeleted || record.deletedAt() == null) {
+                        records.add(record);
+                    }
+                });
         return records;
     }
 
-    /** The scripts linked to a GitHub repository, of both kinds. */
+    /** The live scripts linked to a GitHub repository, of both kinds (a deleted script leaves the sparse index). */
     public List<ScriptRecord> linkedTo(String repository) {
         List<ScriptRecord> records = new ArrayList<>();
-        Map<String, AttributeValue> start = null;
-        do {
-            QueryRequest.Builder query = QueryRequest.builder().tableName(table).indexName(BY_REPOSITORY)
-                    .keyConditionExpression("repository = :repository")
-                    .expressionAttributeValues(Map.of(":repository",
-                            AttributeValue.fromS(repository.toLowerCase(Locale.ROOT))));
-            if (start != null) {
-                query.exclusiveStartKey(start);
-            }
-            QueryResponse page = dynamoDb.query(query.build());
-            page.items().forEach(item -> records.add(fromItem(item)));
-            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
-        } while (start != null);
+        dynamoDb.queryPaginator(r -> r.tableName(table).indexName(BY_REPOSITORY)
+                        .keyConditionExpression("repository = :repository")
+                        .expressionAttributeValues(Map.of(":repository",
+                                AttributeValue.fromS(repository.toLowerCase(Locale.ROOT)))))
+                .items().forEach(item -> records.add(fromItem(item)));
         return records;
     }
 
@@ -89,9 +80,8 @@ public final class ScriptStore {
                     .conditionExpression("attribute_not_exists(#name)")
                     .expressionAttributeNames(Map.of("#name", "name")));
         } catch (ConditionalCheckFailedException e) {
-            throw new ConflictException("A " + record.kind().resource() + " named '" + record.name()
-                    + "' exists; PUT or PATCH /api/v2/system/" + record.kind().resource() + "/" + record.name()
-                    + " changes it");
+            throw SoftDelete.nameTaken(record.kind().resource(), record.name(),
+                    "/api/v2/system/" + record.kind().resource() + "/" + record.name());
         }
     }
 
@@ -116,64 +106,40 @@ public final class ScriptStore {
     }
 
     /**
-     * Soft delete: the script moves to the partition {@code deleted:<kind>} in one transaction, where no lookup,
-     * listing or webhook finds it, until it is restored or purged. Returns it, or nothing if there was none.
+     * Soft delete ({@link SoftDelete}): the record is marked where it is and leaves the repository index, so no
+     * lookup, listing or webhook finds it, until it is restored or purged. Returns the live record it was, or nothing
+     * if there was none.
      */
     public Optional<ScriptRecord> softDelete(ScriptKind kind, String name, Instant at) {
         Optional<ScriptRecord> live = get(kind, name);
         if (live.isEmpty()) {
             return Optional.empty();
         }
-        Map<String, AttributeValue> deleted = new HashMap<>(toItem(live.get()));
-        deleted.put("kind", AttributeValue.fromS(DELETED + kind.resource()));
-        deleted.remove("repository");
-        deleted.put("deletedAt", AttributeValue.fromS(at.toString()));
         try {
-            dynamoDb.transactWriteItems(b -> b.transactItems(
-                    TransactWriteItem.builder().delete(d -> d.tableName(table).key(key(kind, name))
-                            .conditionExpression("updatedAt = :read").expressionAttributeValues(Map.of(":read",
-                                    AttributeValue.fromS(Timestamps.format(live.get().updatedAt()))))).build(),
-                    TransactWriteItem.builder().put(p -> p.tableName(table).item(deleted)).build()));
-        } catch (TransactionCanceledException e) {
+            replace(live.get(), live.get().deleted(at));
+        } catch (ConflictException e) {
             throw new ConflictException("The " + kind.resource() + " '" + name + "' changed while it was being deleted; "
                     + "try again");
         }
         return live;
     }
 
-    /** A soft-deleted script. */
-    public Optional<ScriptRecord> deleted(ScriptKind kind, String name) {
-        Map<String, AttributeValue> item = dynamoDb.getItem(b -> b.tableName(table).consistentRead(true)
-                .key(Map.of("kind", AttributeValue.fromS(DELETED + kind.resource()), "name", AttributeValue.fromS(name))))
-                .item();
-        if (item == null || item.isEmpty()) {
-            return Optional.empty();
-        }
-        Map<String, AttributeValue> live = new HashMap<>(item);
-        live.put("kind", AttributeValue.fromS(kind.resource()));
-        return Optional.of(fromItem(live));
-    }
-
-    /** Brings a soft-deleted script back; 409 if a live one of that name was created since. */
-    public void restore(ScriptRecord record) {
+    /** Brings a deleted script back as it was. */
+    public ScriptRecord restore(ScriptRecord deleted, Instant at) {
+        ScriptRecord live = deleted.restored(at);
         try {
-            dynamoDb.transactWriteItems(b -> b.transactItems(
-                    TransactWriteItem.builder().delete(d -> d.tableName(table).key(Map.of(
-                            "kind", AttributeValue.fromS(DELETED + record.kind().resource()),
-                            "name", AttributeValue.fromS(record.name())))).build(),
-                    TransactWriteItem.builder().put(p -> p.tableName(table).item(toItem(record))
-                            .conditionExpression("attribute_not_exists(#name)")
-                            .expressionAttributeNames(Map.of("#name", "name"))).build()));
-        } catch (TransactionCanceledException e) {
-            throw new ConflictException("A " + record.kind().resource() + " named '" + record.name() + "' exists again; "
-                    + "delete it before restoring the old one");
+            dynamoDb.putItem(b -> b.tableName(table).item(toItem(live))
+                    .conditionExpression("attribute_exists(#deleted)")
+                    .expressionAttributeNames(Map.of("#deleted", SoftDelete.ATTRIBUTE)));
+        } catch (ConditionalCheckFailedException e) {
+            throw SoftDelete.notDeleted(deleted.kind().resource(), deleted.name());
         }
+        return live;
     }
 
-    /** Deletes a soft-deleted script for good. */
+    /** Deletes a script for good, live or deleted. */
     public void purge(ScriptKind kind, String name) {
-        dynamoDb.deleteItem(b -> b.tableName(table).key(Map.of("kind", AttributeValue.fromS(DELETED + kind.resource()),
-                "name", AttributeValue.fromS(name))));
+        dynamoDb.deleteItem(b -> b.tableName(table).key(key(kind, name)));
     }
 
     private static Map<String, AttributeValue> key(ScriptKind kind, String name) {
@@ -189,7 +155,7 @@ public final class ScriptStore {
         putIfSet(item, "storageService", r.storageService());
         putIfSet(item, "storagePath", r.storagePath());
         putIfSet(item, "scmRepository", r.scmRepository());
-        if (r.scmRepository() != null) {
+        if (r.scmRepository() != null && r.deletedAt() == null) {
             item.put("repository", AttributeValue.fromS(r.scmRepository().toLowerCase(Locale.ROOT)));
         }
         putIfSet(item, "scmReference", r.scmReference());
@@ -197,6 +163,9 @@ public final class ScriptStore {
         item.put("createdAt", AttributeValue.fromS(Timestamps.format(r.createdAt())));
         item.put("updatedAt", AttributeValue.fromS(Timestamps.format(r.updatedAt())));
         putIfSet(item, "updatedBy", r.updatedBy());
+        if (r.deletedAt() != null) {
+            item.put(SoftDelete.ATTRIBUTE, AttributeValue.fromS(Timestamps.format(r.deletedAt())));
+        }
         return item;
     }
 
@@ -215,7 +184,8 @@ public final class ScriptStore {
                 (ObjectNode) Json.readStored(item.containsKey("config") ? item.get("config").s() : "{}"),
                 Timestamps.parse(item.get("createdAt").s()),
                 Timestamps.parse(item.get("updatedAt").s()),
-                string(item, "updatedBy"));
+                string(item, "updatedBy"),
+                item.containsKey(SoftDelete.ATTRIBUTE) ? Timestamps.parse(item.get(SoftDelete.ATTRIBUTE).s()) : null);
     }
 
     private static void putIfSet(Map<String, AttributeValue> item, String name, String value) {

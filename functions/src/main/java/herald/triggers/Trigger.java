@@ -1,12 +1,13 @@
 package herald.triggers;
 
+import herald.kernel.SoftDelete;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import herald.kernel.InvalidRequestException;
 import herald.kernel.Json;
 import herald.kernel.JsonBody;
 import herald.kernel.Names;
-import herald.kernel.Timestamps;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -163,12 +164,7 @@ public record Trigger(String name, JsonNode filter, String pattern, On on, boole
         json.put("on", on.wireName());
         json.put("is_active", active);
         json.set("action", action);
-        json.put("created_date", Timestamps.format(createdAt));
-        json.put("last_modified_date", Timestamps.format(updatedAt));
-        json.put("last_modified_by", updatedBy);
-        if (deletedAt != null) {
-            json.put("deleted_date", Timestamps.format(deletedAt));
-        }
+        SoftDelete.putDates(json, createdAt, updatedAt, updatedBy, deletedAt);
         return json;
     }
 }

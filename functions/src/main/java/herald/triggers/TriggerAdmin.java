@@ -1,5 +1,7 @@
 package herald.triggers;
 
+import herald.kernel.SoftDelete;
+
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import herald.auth.Principal;
@@ -40,14 +42,19 @@ public final class TriggerAdmin {
         return list;
     }
 
-    public ObjectNode get(String name) {
-        return find(name, true).toJson();
+    public ObjectNode get(String name, boolean includeDeleted) {
+        return find(name, includeDeleted).toJson();
     }
 
     public ObjectNode create(JsonBody body, Principal caller, String requestId) {
         Instant now = clock.instant();
         Trigger trigger = Trigger.from(body, null, null, now, caller.name());
         checkUrl(trigger);
+        // a deleted trigger of this name (and its secret) gives way to the new one, for good
+        triggers.store().get(trigger.name()).filter(t -> t.deletedAt() != null).ifPresent(deleted -> {
+            triggers.store().purge(deleted.name());
+            events.emit(ResourceEvents.Change.HARD_DELETED, TYPE, deleted.name(), caller, requestId);
+        });
         triggers.store().create(trigger);
         String secret = null;
         if (trigger.actionType().equals("webhook")) {
@@ -88,6 +95,8 @@ public final class TriggerAdmin {
         if (trigger.deletedAt() == null) {
             triggers.store().replace(trigger.deleted(clock.instant()));
             events.emit(ResourceEvents.Change.SOFT_DELETED, TYPE, name, caller, requestId);
+        } else if (!purge) {
+            throw notFound(name);
         }
         if (purge) {
             triggers.store().purge(name);
@@ -98,7 +107,7 @@ public final class TriggerAdmin {
     public ObjectNode restore(String name, Principal caller, String requestId) {
         Trigger trigger = find(name, true);
         if (trigger.deletedAt() == null) {
-            throw new InvalidRequestException("Trigger '" + name + "' is not deleted");
+            throw SoftDelete.notDeleted("trigger", name);
         }
         Trigger restored = trigger.restored(clock.instant(), caller.name());
         triggers.store().replace(restored);
@@ -131,7 +140,10 @@ public final class TriggerAdmin {
             throw new InvalidRequestException("Invalid trigger name '" + name + "'");
         }
         return triggers.store().get(name).filter(t -> includeDeleted || t.deletedAt() == null)
-                .orElseThrow(() -> new NotFoundException("There is no trigger named '" + name
-                        + "'; GET /api/v2/system/trigger lists them"));
+                .orElseThrow(() -> notFound(name));
+    }
+
+    private static NotFoundException notFound(String name) {
+        return new NotFoundException("There is no trigger named '" + name + "'; GET /api/v2/system/trigger lists them");
     }
 }

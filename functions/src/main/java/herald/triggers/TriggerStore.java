@@ -1,9 +1,10 @@
 package herald.triggers;
 
+import herald.kernel.SoftDelete;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import herald.kernel.ConflictException;
 import herald.kernel.Json;
 import herald.kernel.Timestamps;
 import java.util.ArrayList;
@@ -14,7 +15,6 @@ import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
-import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 
 /**
  * Triggers in the triggers table: {@code scope = "trigger"}, sort key {@code name}, so listing them is one Query;
@@ -43,9 +43,7 @@ public final class TriggerStore {
             dynamoDb.putItem(r -> r.tableName(table).item(toItem(trigger))
                     .conditionExpression("attribute_not_exists(#n)").expressionAttributeNames(Map.of("#n", "name")));
         } catch (ConditionalCheckFailedException e) {
-            throw new ConflictException("A trigger named '" + trigger.name() + "' exists (perhaps deleted: restore it "
-                    + "with POST /api/v2/system/trigger/" + trigger.name() + "/restore, or purge it with "
-                    + "DELETE ...?purge=true)");
+            throw SoftDelete.nameTaken("trigger", trigger.name(), "/api/v2/system/trigger/" + trigger.name());
         }
         bumpGeneration();
     }
@@ -71,16 +69,11 @@ public final class TriggerStore {
     /** Every trigger, deleted ones included (the caller filters). */
     public List<Trigger> list() {
         List<Trigger> triggers = new ArrayList<>();
-        Map<String, AttributeValue> start = null;
-        do {
-            Map<String, AttributeValue> from = start;
-            QueryResponse page = dynamoDb.query(r -> r.tableName(table).keyConditionExpression("#s = :s")
-                    .expressionAttributeNames(Map.of("#s", "scope"))
-                    .expressionAttributeValues(Map.of(":s", AttributeValue.fromS(SCOPE)))
-                    .consistentRead(true).exclusiveStartKey(from));
-            page.items().forEach(item -> triggers.add(fromItem(item)));
-            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
-        } while (start != null);
+        dynamoDb.queryPaginator(r -> r.tableName(table).keyConditionExpression("#s = :s")
+                        .expressionAttributeNames(Map.of("#s", "scope"))
+                        .expressionAttributeValues(Map.of(":s", AttributeValue.fromS(SCOPE)))
+                        .consistentRead(true))
+                .items().forEach(item -> triggers.add(fromItem(item)));
         return triggers;
     }
 
@@ -132,7 +125,7 @@ public final class TriggerStore {
         item.put("updatedAt", AttributeValue.fromS(Timestamps.format(trigger.updatedAt())));
         item.put("updatedBy", AttributeValue.fromS(trigger.updatedBy()));
         if (trigger.deletedAt() != null) {
-            item.put("deletedAt", AttributeValue.fromS(Timestamps.format(trigger.deletedAt())));
+            item.put(SoftDelete.ATTRIBUTE, AttributeValue.fromS(Timestamps.format(trigger.deletedAt())));
         }
         return item;
     }
@@ -141,7 +134,7 @@ public final class TriggerStore {
         return new Trigger(item.get("name").s(), json(item.get("filter").s()), item.get("pattern").s(),
                 Trigger.On.valueOf(item.get("on").s()), item.get("active").bool(), (ObjectNode) json(item.get("action").s()),
                 Timestamps.parse(item.get("createdAt").s()), Timestamps.parse(item.get("updatedAt").s()),
-                item.get("updatedBy").s(), item.containsKey("deletedAt") ? Timestamps.parse(item.get("deletedAt").s()) : null);
+                item.get("updatedBy").s(), item.containsKey(SoftDelete.ATTRIBUTE) ? Timestamps.parse(item.get(SoftDelete.ATTRIBUTE).s()) : null);
     }
 
     private static JsonNode json(String text) {

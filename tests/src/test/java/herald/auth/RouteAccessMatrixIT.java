@@ -3,6 +3,9 @@ package herald.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import herald.http.Access;
+import herald.http.Route;
+import herald.http.Routes;
 import herald.local.LocalHerald;
 import herald.local.SamTemplate;
 import herald.testing.ApiKeys;
@@ -21,66 +24,13 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Every route of the template, called with no key, a wrong, a revoked and an expired key, and with a key of each
- * role. The rules are written here per route key; a route the template gains without a rule here fails the test,
- * so nobody adds a route without deciding who may call it.
+ * role, must answer as the route table ({@link Routes}) says who may call it. A route the template gains without an
+ * entry in the table fails here (and in {@code RouteTableIT}), so nobody adds a route without deciding who may call
+ * it; and what the table declares is proven on the running system, not just written down.
  */
 @ExtendWith(LocalHeraldExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RouteAccessMatrixIT {
-
-    /** Who may call a route. */
-    private enum Rule {
-        /** No key needed. */
-        PUBLIC,
-        /** Authenticated by a signature, not a key (the GitHub webhook). */
-        SIGNED,
-        /** Any valid key, role user and up. */
-        ANY_KEY,
-        /** Roles service and admin (Ayon's managers). */
-        SERVICE,
-        /** Role admin. */
-        ADMIN
-    }
-
-    private static final Map<String, Rule> RULES = new LinkedHashMap<>();
-
-    static {
-        RULES.put("GET /", Rule.PUBLIC);
-        RULES.put("GET /api/info", Rule.PUBLIC);
-        RULES.put("$default", Rule.PUBLIC);
-        RULES.put("POST /api/v2/system/webhook/github", Rule.SIGNED);
-        RULES.put("GET /api/users/me", Rule.ANY_KEY);
-        RULES.put("GET /api/attributes", Rule.ANY_KEY);
-        RULES.put("GET /api/events", Rule.ANY_KEY);
-        RULES.put("POST /graphql", Rule.ANY_KEY);
-        RULES.put("GET /api/events/{id}", Rule.ANY_KEY);
-        RULES.put("PATCH /api/events/{id}", Rule.ANY_KEY);
-        RULES.put("ANY /api/v2/{service}", Rule.ANY_KEY);
-        RULES.put("ANY /api/v2/{service}/{proxy+}", Rule.ANY_KEY);
-        RULES.put("POST /api/events", Rule.SERVICE);
-        RULES.put("DELETE /api/events/{id}", Rule.SERVICE);
-        RULES.put("POST /api/enroll", Rule.SERVICE);
-        for (String resource : List.of("event_script", "service", "api_key", "trigger")) {
-            RULES.put("POST /api/v2/system/" + resource + "/{name}/restore", Rule.ADMIN);
-            RULES.put("GET /api/v2/system/" + resource, Rule.ADMIN);
-            RULES.put("POST /api/v2/system/" + resource, Rule.ADMIN);
-            RULES.put("GET /api/v2/system/" + resource + "/{name}", Rule.ADMIN);
-            RULES.put("PATCH /api/v2/system/" + resource + "/{name}", Rule.ADMIN);
-            RULES.put("DELETE /api/v2/system/" + resource + "/{name}", Rule.ADMIN);
-        }
-        for (String resource : List.of("event_script", "service")) {
-            RULES.put("POST /api/v2/system/" + resource + "/{name}", Rule.ADMIN);
-            RULES.put("PUT /api/v2/system/" + resource + "/{name}", Rule.ADMIN);
-        }
-        RULES.put("GET /api/v2/system/event", Rule.ADMIN);
-        RULES.put("GET /api/v2/system/trigger/{name}/deliveries", Rule.ADMIN);
-        RULES.put("POST /api/v2/system/trigger/{name}/deliveries/{id}/retry", Rule.ADMIN);
-        for (String method : List.of("DELETE", "POST")) {
-            RULES.put(method + " /api/v2/system/cache", Rule.ADMIN);
-            RULES.put(method + " /api/v2/system/cache/{name}", Rule.ADMIN);
-            RULES.put(method + " /api/v2/system/cache/_event/{event_name}", Rule.ADMIN);
-        }
-    }
 
     private final LocalHerald herald;
     private final HeraldClient admin;
@@ -111,18 +61,18 @@ class RouteAccessMatrixIT {
     void everyRouteHasARule() {
         List<String> missing = new ArrayList<>();
         for (SamTemplate.RouteSpec route : routes()) {
-            if (!RULES.containsKey(route.routeKey())) {
+            if (Routes.byKey(route.routeKey()).isEmpty()) {
                 missing.add(route.routeKey());
             }
         }
-        assertThat(missing).as("routes without an access rule in RouteAccessMatrixIT").isEmpty();
+        assertThat(missing).as("routes of the template without an access rule in herald.http.Routes").isEmpty();
     }
 
     @Test
     void everyRouteAnswersEachCallerAsItsRuleSays() {
         List<String> wrong = new ArrayList<>();
         for (SamTemplate.RouteSpec route : routes()) {
-            Rule rule = RULES.get(route.routeKey());
+            Access rule = Routes.byKey(route.routeKey()).map(Route::access).orElse(null);
             if (rule == null) {
                 continue; // everyRouteHasARule reports it
             }
@@ -137,7 +87,7 @@ class RouteAccessMatrixIT {
             refused.put("an expired key", expired);
             for (var caller : refused.entrySet()) {
                 Response response = caller.getValue().send(method, path, body);
-                boolean mayPass = rule == Rule.PUBLIC || rule == Rule.SIGNED;
+                boolean mayPass = rule == Access.PUBLIC || rule == Access.SIGNED;
                 if (mayPass ? response.status() >= 500 : response.status() != 401) {
                     wrong.add(route.routeKey() + " with " + caller.getKey() + ": " + response.status() + " " + response.body());
                 }
@@ -150,7 +100,7 @@ class RouteAccessMatrixIT {
                     case ADMIN -> caller.getKey().equals("admin");
                 };
                 boolean ok = response.status() < 500 && (allowed
-                        ? response.status() != 401 && response.status() != 403 || rule == Rule.SIGNED
+                        ? response.status() != 401 && response.status() != 403 || rule == Access.SIGNED
                         : response.status() == 403 && response.body().contains("\"detail\""));
                 if (!ok) {
                     wrong.add(route.routeKey() + " as " + caller.getKey() + " (" + (allowed ? "allowed" : "refused")

@@ -34,7 +34,7 @@ final class AuthBenchmark {
             String stored = "hk_benchmarkkey0123456789abcdefghijklmnopqrstu";
             Instant now = Instant.now();
             new ApiKeyStore(dynamoDb, table).create(new ApiKey("bench", ApiKeyAuthenticator.hash(stored), "hk_bench",
-                    Role.SERVICE, null, null, null, now, now, now, "admin"));
+                    Role.SERVICE, null, null, null, now, now, now, "admin", null));
             AuthorizerFunction authorizer = new AuthorizerFunction(environment);
             Map<String, Object> withStored = Map.of("version", "2.0", "type", "REQUEST", "headers", Map.of("x-api-key", stored));
             Map<String, Object> withDeployment = Map.of("version", "2.0", "type", "REQUEST", "headers", Map.of("x-api-key", KEY));
