@@ -41,7 +41,7 @@ public record ApiKey(String name, String hash, String prefix, Role role, Set<Str
     public ObjectNode toJson(Instant now) {
         ObjectNode json = Json.MAPPER.createObjectNode();
         json.put("name", name);
-        json.put("role", role.wireName());
+        json.put("role", role == null ? null : role.wireName());
         if (projects == null) {
             json.putNull("projects");
         } else {
@@ -57,7 +57,7 @@ public record ApiKey(String name, String hash, String prefix, Role role, Set<Str
         if (deletedAt != null) {
             json.put(SoftDelete.WIRE_FIELD, Timestamps.format(deletedAt));
         }
-        json.put("status", deletedAt != null ? "deleted" : revokedAt != null ? "revoked"
+        json.put("status", deletedAt != null ? "deleted" : role == null ? "unknown role" : revokedAt != null ? "revoked"
                 : expiresAt != null && !expiresAt.isAfter(now) ? "expired" : "active");
         return json;
     }

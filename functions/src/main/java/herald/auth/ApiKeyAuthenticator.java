@@ -5,11 +5,14 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Finds who a request comes from by its API key: {@code X-Api-Key}, {@code Authorization: ApiKey <key>}, or the
@@ -22,6 +25,8 @@ import java.util.TreeMap;
  * <p>Thread-safe.
  */
 public final class ApiKeyAuthenticator {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ApiKeyAuthenticator.class);
 
     /** The name recorded as {@code user} for callers holding the deployment's key. */
     public static final String ADMIN_NAME = "admin";
@@ -40,23 +45,47 @@ public final class ApiKeyAuthenticator {
     }
 
 
+    /** What a caller with a key that is not (or no longer) valid is told. */
+    public static final String INVALID_KEY = "Invalid API key: it is unknown, expired or revoked";
+
     /** What a caller without a key is told. */
     public static final String MISSING_KEY = "Missing API key: send it in the X-Api-Key header, as "
             + "'Authorization: ApiKey <key>', or in the api_key query parameter";
 
+    /**
+     * Who a key authenticates: the caller, the key's fingerprint (what key changes are recorded under) and when the
+     * key expires (null: never), which a cached authorization must still honour.
+     */
+    public record Authenticated(Principal principal, String fingerprint, Instant expiresAt) {
+    }
+
     /** The caller of a request with these headers and query parameters; 401 without a key or with a wrong one. */
-    public Principal authenticate(Map<String, String> headers, Map<String, String> query) {
-        return authenticateKey(presentedKey(headers, query).orElseThrow(() -> new UnauthorizedException(MISSING_KEY)));
+    public Authenticated authenticate(Map<String, String> headers, Map<String, String> query) {
+        return authenticated(presentedKey(headers, query).orElseThrow(() -> new UnauthorizedException(MISSING_KEY)));
     }
 
     /** Checks a key given outside an HTTP request (a WebSocket auth message, say). */
     public Principal authenticateKey(String key) {
+        return authenticated(key).principal();
+    }
+
+    /**
+     * A key's fingerprint: the first 16 hex digits of its SHA-256, enough to tell keys apart in the change log and
+     * far too little to find the key or its stored hash by.
+     */
+    public static String fingerprint(String keyHash) {
+        return keyHash.substring(0, 16);
+    }
+
+    /** {@link #authenticateKey}, with what a cached authorization needs to know of the key. */
+    public Authenticated authenticated(String key) {
         if (key == null || key.isEmpty()) {
             throw invalid();
         }
         byte[] digest = sha256(key);
         if (MessageDigest.isEqual(bootstrapDigest, digest)) {
-            return new Principal(ADMIN_NAME);
+            return new Authenticated(new Principal(ADMIN_NAME, Role.ADMIN, null),
+                    fingerprint(HexFormat.of().formatHex(digest)), null);
         }
         if (keys == null) {
             throw invalid();
@@ -67,8 +96,13 @@ public final class ApiKeyAuthenticator {
                 || !found.validAt(clock.instant())) {
             throw invalid();
         }
+        if (found.role() == null) {
+            // a role this version does not know (written by a newer one, or by hand): no rights rather than a guess
+            LOG.warn("Refused API key '{}': its stored role is not one this version knows", found.name());
+            throw invalid();
+        }
         keys.touch(found, clock.instant());
-        return found.principal();
+        return new Authenticated(found.principal(), fingerprint(found.hash()), found.expiresAt());
     }
 
     /** The SHA-256 of a key, hex: what the keys table stores. */
@@ -102,7 +136,7 @@ public final class ApiKeyAuthenticator {
     }
 
     private static UnauthorizedException invalid() {
-        return new UnauthorizedException("Invalid API key: it is unknown, expired or revoked");
+        return new UnauthorizedException(INVALID_KEY);
     }
 
     private static byte[] sha256(String value) {

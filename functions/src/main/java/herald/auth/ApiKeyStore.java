@@ -1,8 +1,8 @@
 package herald.auth;
 
-import herald.kernel.SoftDelete;
-
 import herald.kernel.ConflictException;
+import herald.kernel.Names;
+import herald.kernel.SoftDelete;
 import herald.kernel.Timestamps;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -161,6 +161,9 @@ public final class ApiKeyStore {
     }
 
     private Optional<ApiKey> get(String id) {
+        if (!Names.fitsKey(id)) {
+            return Optional.empty();
+        }
         Map<String, AttributeValue> item = dynamoDb.getItem(b -> b.tableName(table)
                 .key(Map.of("id", AttributeValue.fromS(id))).consistentRead(true)).item();
         return item == null || item.isEmpty() ? Optional.empty() : Optional.of(fromItem(item));
@@ -175,7 +178,9 @@ public final class ApiKeyStore {
         item.put("name", AttributeValue.fromS(key.name()));
         item.put("keyHash", AttributeValue.fromS(key.hash()));
         item.put("prefix", AttributeValue.fromS(key.prefix()));
-        item.put("role", AttributeValue.fromS(key.role().wireName()));
+        if (key.role() != null) {
+            item.put("role", AttributeValue.fromS(key.role().wireName()));
+        }
         if (key.projects() != null) {
             item.put("projects", key.projects().isEmpty() ? AttributeValue.fromL(List.of())
                     : AttributeValue.fromSs(new ArrayList<>(key.projects())));
@@ -204,7 +209,7 @@ public final class ApiKeyStore {
             projects = item.get("projects").hasSs() ? new HashSet<>(item.get("projects").ss()) : Set.of();
         }
         return new ApiKey(item.get("name").s(), item.get("keyHash").s(), item.get("prefix").s(),
-                Role.parse(item.get("role").s()), projects, instant(item, "expiresAt"), instant(item, "revokedAt"),
+                item.containsKey("role") ? Role.parse(item.get("role").s()) : null, projects, instant(item, "expiresAt"), instant(item, "revokedAt"),
                 instant(item, "lastUsedAt"), Timestamps.parse(item.get("createdAt").s()),
                 Timestamps.parse(item.get("updatedAt").s()), item.get("createdBy").s(),
                 instant(item, SoftDelete.ATTRIBUTE));

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import herald.kernel.Json;
 import herald.kernel.UnauthorizedException;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +22,9 @@ public final class AuthorizerContext {
     static final String ROLE = "role";
     static final String PROJECTS = "projects";
     static final String DENIED = "denied";
+    static final String FINGERPRINT = "key";
+    static final String AUTHENTICATED_AT = "at";
+    static final String EXPIRES_AT = "expires";
 
     private AuthorizerContext() {
     }
@@ -33,6 +37,43 @@ public final class AuthorizerContext {
             context.put(PROJECTS, Json.write(principal.projects().stream().sorted().toList()));
         }
         return context;
+    }
+
+    /**
+     * The context of an authenticated call: the caller, and what a cached authorization must still be checked
+     * against on each call ({@link #current}): the key's fingerprint, when it was checked, when it expires.
+     */
+    public static Map<String, Object> of(ApiKeyAuthenticator.Authenticated authenticated, Instant now) {
+        Map<String, Object> context = of(authenticated.principal());
+        context.put(FINGERPRINT, authenticated.fingerprint());
+        context.put(AUTHENTICATED_AT, Long.toString(now.toEpochMilli()));
+        if (authenticated.expiresAt() != null) {
+            context.put(EXPIRES_AT, Long.toString(authenticated.expiresAt().toEpochMilli()));
+        }
+        return context;
+    }
+
+    /**
+     * The caller of a call whose authorization API Gateway may have answered from its cache, as of now: 401 if the
+     * key has since expired or was revoked or deleted ({@code changes}), and the key's new role and projects if those
+     * changed since it was checked. So a change to a key holds from the next request, cache or not.
+     */
+    public static Principal current(Map<String, Object> context, KeyChangeLog.Snapshot changes, Instant now) {
+        Principal principal = principal(context);
+        Object expires = context.get(EXPIRES_AT);
+        if (expires != null && Long.parseLong(String.valueOf(expires)) <= now.toEpochMilli()) {
+            throw new UnauthorizedException(ApiKeyAuthenticator.INVALID_KEY);
+        }
+        Object fingerprint = context.get(FINGERPRINT);
+        Object at = context.get(AUTHENTICATED_AT);
+        KeyChange change = fingerprint == null ? null : changes.keyChanges().get(String.valueOf(fingerprint));
+        if (change == null || at == null || !change.at().isAfter(Instant.ofEpochMilli(Long.parseLong(String.valueOf(at))))) {
+            return principal;
+        }
+        if (change.revokes()) {
+            throw new UnauthorizedException(ApiKeyAuthenticator.INVALID_KEY);
+        }
+        return new Principal(principal.name(), change.role(), change.projects());
     }
 
     public static Map<String, Object> denied(String detail) {
@@ -50,6 +91,7 @@ public final class AuthorizerContext {
         }
         Object name = context.get(NAME);
         Role role = Role.parse(String.valueOf(context.get(ROLE)));
+        // no name or no known role is no caller: never a default
         if (name == null || role == null) {
             throw new UnauthorizedException(ApiKeyAuthenticator.MISSING_KEY);
         }

@@ -1,7 +1,6 @@
 package herald.enroll;
 
 import herald.events.BatchGet;
-
 import herald.events.DynamoDbEventStore;
 import herald.events.Event;
 import herald.events.EventItems;

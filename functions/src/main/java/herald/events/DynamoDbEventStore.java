@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -117,7 +118,7 @@ public final class DynamoDbEventStore implements EventStore {
 
 
     @Override
-    public Event replaceByHash(Event fresh) {
+    public Event replaceByHash(Event fresh, Predicate<Event> mayReplace) {
         for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
             Optional<String> holderId = liveClaimHolder(fresh.hash());
             if (holderId.isEmpty()) {
@@ -129,12 +130,14 @@ public final class DynamoDbEventStore implements EventStore {
                 }
             }
             String oldId = holderId.get();
+            Optional<Event> holder = find(oldId);
+            if (holder.isPresent() && !mayReplace.test(holder.get())) {
+                throw new DuplicateHashException(fresh.hash());
+            }
             if (hasDependants(oldId)) {
                 throw new ConflictException("Unable to reuse the event " + oldId + ": another event depends on it");
             }
-            Event replacement = find(oldId)
-                    .map(fresh::reusing)
-                    .orElse(fresh);
+            Event replacement = holder.map(fresh::reusing).orElse(fresh);
             topics.remember(replacement.topic());
             List<TransactWriteItem> actions = new ArrayList<>();
             actions.add(TransactWriteItem.builder().delete(Delete.builder()

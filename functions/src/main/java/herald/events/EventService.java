@@ -44,6 +44,11 @@ public final class EventService {
         if (request.project() != null) {
             Permissions.requireProject(caller.principal(), request.project(), "dispatch events");
         }
+        if (request.dependsOn() != null && store.find(request.dependsOn())
+                .filter(dependency -> caller.principal().mayRead(dependency.project())).isEmpty()) {
+            // an event the caller may not read is, for the caller, an event that does not exist
+            throw new MissingDependencyException(request.dependsOn());
+        }
         return record(request, caller);
     }
 
@@ -77,7 +82,7 @@ public final class EventService {
             return event;
         }
         if (request.reuse()) {
-            return store.replaceByHash(event);
+            return store.replaceByHash(event, holder -> caller.principal().mayRead(holder.project()));
         }
         store.insert(event);
         return event;
@@ -101,14 +106,28 @@ public final class EventService {
      * Returns the stored event.
      */
     public Event update(String id, EventUpdate update, Caller caller) {
+        return apply(id, update, caller, true);
+    }
+
+    /**
+     * Records the outcome of a job Herald itself runs (a queued script's), as an update by {@code caller} that needs
+     * no right of the caller's: the caller caused the job, Herald reports how it ended.
+     */
+    public Event recordOutcome(String id, EventStatus status, String description, Caller caller) {
+        return apply(id, new EventUpdate(null, null, null, status, description, null, null, null, null), caller, false);
+    }
+
+    private Event apply(String id, EventUpdate update, Caller caller, boolean authorize) {
         Event updated = store.update(id, old -> {
-            // Checked against the version being replaced, so a refusal writes nothing.
-            Permissions.requireProject(caller.principal(), old.project(), "update events");
-            if (update.project() != null) {
-                Permissions.requireProject(caller.principal(), update.project(), "move events");
+            if (authorize) {
+                // Checked against the version being replaced, so a refusal writes nothing.
+                Permissions.requireProject(caller.principal(), old.project(), "update events");
+                if (update.project() != null) {
+                    Permissions.requireProject(caller.principal(), update.project(), "move events");
+                }
+                Permissions.requireMayUpdate(caller.principal(), old.user(), old.topic(), old.dependsOn() != null,
+                        update.status() != null && update.status() != old.status(), update.user());
             }
-            Permissions.requireMayUpdate(caller.principal(), old.user(), old.topic(), old.dependsOn() != null,
-                    update.status() != null && update.status() != old.status(), update.user());
             // Strictly later than the version read, so that the store's optimistic lock sees every change.
             Instant now = Timestamps.truncate(clock.instant());
             Instant updatedAt = now.isAfter(old.updatedAt()) ? now : old.updatedAt().plus(1, ChronoUnit.MICROS);

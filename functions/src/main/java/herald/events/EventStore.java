@@ -3,6 +3,7 @@ package herald.events;
 import java.util.Collection;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
 /**
@@ -24,9 +25,12 @@ public interface EventStore {
      * goes, the new one takes its hash and keeps its {@code createdAt} and {@code retries}. With no such event
      * this is an {@link #insert}. Returns what was stored.
      *
+     * Only an event {@code mayReplace} accepts is replaced; any other holder of the hash is a
+     * {@link DuplicateHashException}, exactly as if {@code reuse} had not been asked.
+     *
      * @throws herald.kernel.ConflictException when another event depends on the one to replace
      */
-    Event replaceByHash(Event fresh);
+    Event replaceByHash(Event fresh, Predicate<Event> mayReplace);
 
     /** The topics that events have been stored under and that match any of these patterns ({@code *} wildcards). */
     Set<String> topicsMatching(Collection<String> patterns);

@@ -1,7 +1,5 @@
 package herald.function;
 
-import herald.kernel.SoftDelete;
-
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
@@ -9,6 +7,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import herald.http.ApiResponses;
 import herald.http.HttpEndpoint;
 import herald.http.ScriptHooks;
+import herald.kernel.SoftDelete;
 import herald.keys.ApiKeyAdmin;
 import java.util.Map;
 
@@ -29,7 +28,8 @@ public final class ApiKeysFunction implements RequestHandler<APIGatewayV2HTTPEve
     }
 
     public ApiKeysFunction(Map<String, String> environment) {
-        ApiKeyAdmin admin = new Container(environment).apiKeyAdmin();
+        Container container = new Container(environment);
+        ApiKeyAdmin admin = container.apiKeyAdmin();
         this.endpoint = HttpEndpoint.of("ApiKeysFunction")
                 .on("GET " + KEYS, request -> ApiResponses.json(200, Map.of("resource",
                         admin.list(request.flag(SoftDelete.INCLUDE_PARAMETER)))))
@@ -45,7 +45,7 @@ public final class ApiKeysFunction implements RequestHandler<APIGatewayV2HTTPEve
                 })
                 .on("POST " + KEYS + "/{name}/restore", request -> ApiResponses.json(200,
                         admin.restore(name(request), request.principal(), request.requestId())))
-                .build(ScriptHooks.NONE);
+                .build(ScriptHooks.NONE, container.stamps());
     }
 
     @Override

@@ -6,6 +6,7 @@ import herald.auth.ApiKeyAuthenticator;
 import herald.auth.AuthorizerContext;
 import herald.auth.Principal;
 import herald.kernel.HeraldException;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,7 +53,7 @@ public final class AuthorizerFunction implements RequestHandler<Map<String, Obje
         }
         Map<String, Object> caller;
         try {
-            caller = AuthorizerContext.of(authenticator.authenticate(headers, query));
+            caller = AuthorizerContext.of(authenticator.authenticate(headers, query), Instant.now());
         } catch (HeraldException e) {
             caller = AuthorizerContext.denied(e.getMessage());
         }

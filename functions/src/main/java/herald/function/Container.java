@@ -170,6 +170,17 @@ final class Container {
         return once(QueryStore.class, () -> new QueryStore(dynamoDb(), environment.required("EVENTS_TABLE"), topics()));
     }
 
+    // the per-call stamp: the script cache's state and the key changes every call checks its authorization against
+
+    CacheStamps cacheStamps() {
+        return once(CacheStamps.class, () -> new CacheStamps(dynamoDb(), environment.required("SCRIPT_CACHE_TABLE")));
+    }
+
+    /** The stamps an HTTP function reads once per call, or null when its template gives it no stamp table. */
+    CacheStamps stamps() {
+        return environment.optional("SCRIPT_CACHE_TABLE").isPresent() ? cacheStamps() : null;
+    }
+
     // scripting
 
     boolean runsScripts() {
@@ -188,8 +199,7 @@ final class Container {
                     Duration.ofMillis(environment.integer("SCRIPT_TIMEOUT_MS",
                             (int) ScriptSandbox.Limits.DEFAULT.wallClock().toMillis())));
             return new ScriptLibrary(new ScriptStore(dynamoDb(), environment.required("SCRIPTS_TABLE")),
-                    new CacheStamps(dynamoDb(), environment.required("SCRIPT_CACHE_TABLE")), sources,
-                    new ScriptSandbox(limits));
+                    cacheStamps(), sources, new ScriptSandbox(limits));
         });
     }
 
@@ -216,7 +226,7 @@ final class Container {
     // keys
 
     ApiKeyAdmin apiKeyAdmin() {
-        return once(ApiKeyAdmin.class, () -> new ApiKeyAdmin(apiKeyStore(), resourceEvents(), clock));
+        return once(ApiKeyAdmin.class, () -> new ApiKeyAdmin(apiKeyStore(), resourceEvents(), cacheStamps(), clock));
     }
 
     // triggers

@@ -31,7 +31,7 @@ public final class EnrollFunction implements RequestHandler<APIGatewayV2HTTPEven
                 .on("POST /api/enroll", request -> enroll.enroll(EnrollRequest.from(request.jsonBody()), request.caller())
                         .map(job -> ApiResponses.json(200, job))
                         .orElseGet(ApiResponses::noContent))
-                .build(container.scriptHooks());
+                .build(container.scriptHooks(), container.stamps());
     }
 
     @Override

@@ -50,7 +50,7 @@ public final class EventsFunction implements RequestHandler<APIGatewayV2HTTPEven
                     events.delete(eventId(request), request.caller());
                     return ApiResponses.noContent();
                 })
-                .build(container.scriptHooks());
+                .build(container.scriptHooks(), container.stamps());
     }
 
     @Override

@@ -15,6 +15,7 @@ import herald.http.HttpEndpoint;
 import herald.kernel.InvalidRequestException;
 import herald.kernel.Json;
 import herald.kernel.JsonBody;
+import herald.kernel.Names;
 import herald.query.Cursors;
 import herald.query.EventQuery;
 import herald.query.EventsGraphql;
@@ -48,9 +49,9 @@ public final class QueryFunction implements RequestHandler<APIGatewayV2HTTPEvent
         this.store = container.queries();
         this.graphql = new EventsGraphql(store);
         this.endpoint = HttpEndpoint.of("QueryFunction")
-                .on("POST /graphql", request -> graphql(request.jsonBody(), request.principal()))
+                .on("POST /graphql", request -> graphql(request.jsonBody(), request.principal(), request.requestId()))
                 .on("GET /api/events", request -> list(request, request.principal()))
-                .build(container.scriptHooks());
+                .build(container.scriptHooks(), container.stamps());
     }
 
     @Override
@@ -58,18 +59,23 @@ public final class QueryFunction implements RequestHandler<APIGatewayV2HTTPEvent
         return endpoint.handle(event);
     }
 
-    private APIGatewayV2HTTPResponse graphql(JsonBody body, Principal caller) {
+    private APIGatewayV2HTTPResponse graphql(JsonBody body, Principal caller, String requestId) {
         String query = body.string("query").orElseThrow(() -> new InvalidRequestException(
                 "Field 'query' is required: a GraphQL document, e.g. {\"query\": \"{ events(last: 10) { edges { node { id topic } } } }\"}"));
         Map<String, Object> variables = body.object("variables")
                 .map(v -> Json.MAPPER.<Map<String, Object>>convertValue(v, Json.MAPPER.getTypeFactory()
                         .constructMapType(LinkedHashMap.class, String.class, Object.class)))
                 .orElse(Map.of());
-        return ApiResponses.json(200, graphql.execute(query, variables, body.string("operationName").orElse(null), caller));
+        return ApiResponses.json(200, graphql.execute(query, variables, body.string("operationName").orElse(null), caller,
+                requestId));
     }
 
     private APIGatewayV2HTTPResponse list(ApiRequest request, Principal caller) {
         int limit = request.queryParameter("limit").map(v -> integer("limit", v)).orElse(EventQuery.DEFAULT_PAGE);
+        if (limit < 1 || limit > EventQuery.MAX_PAGE) {
+            throw new InvalidRequestException("Query parameter 'limit' must be 1 to " + EventQuery.MAX_PAGE + ", not "
+                    + limit);
+        }
         EventQuery query = new EventQuery(
                 list(request, "ids"),
                 list(request, "topics"),
@@ -108,7 +114,8 @@ public final class QueryFunction implements RequestHandler<APIGatewayV2HTTPEvent
         try {
             return Integer.parseInt(value.trim());
         } catch (NumberFormatException e) {
-            throw new InvalidRequestException("Query parameter '" + name + "' must be a whole number, not '" + value + "'");
+            throw new InvalidRequestException("Query parameter '" + name + "' must be a whole number, not '"
+                    + Names.abbreviate(value) + "'");
         }
     }
 }

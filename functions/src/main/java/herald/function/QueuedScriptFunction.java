@@ -7,12 +7,12 @@ import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import herald.auth.Principal;
+import herald.auth.Role;
 import herald.events.Caller;
 import herald.events.Event;
 import herald.events.EventItems;
 import herald.events.EventService;
 import herald.events.EventStatus;
-import herald.events.EventUpdate;
 import herald.events.StreamImages;
 import herald.http.ScriptHooks;
 import herald.scripting.LoadedScript;
@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -84,7 +85,15 @@ public final class QueuedScriptFunction implements RequestHandler<DynamodbEvent,
             return;
         }
         String name = job.summary().path("script").asText("");
-        Principal principal = new Principal(job.user());
+        // as the caller recorded when the call was made, with its role and projects: never more
+        Optional<Principal> recorded = ScriptRunner.caller(job.payload().get("session"));
+        if (recorded.isEmpty()) {
+            LOG.warn("Queued script job {} records no caller Herald knows; it does not run", job.id());
+            events.recordOutcome(job.id(), EventStatus.FAILED, "The job records no caller with a known role, so the "
+                    + "script did not run", new Caller(new Principal(job.user(), Role.USER, Set.of()), name, "script"));
+            return;
+        }
+        Principal principal = recorded.get();
         Caller caller = new Caller(principal, name, "script");
         Optional<LoadedScript> script = library.begin().eventScript(name);
         if (script.isEmpty()) {
@@ -103,7 +112,7 @@ public final class QueuedScriptFunction implements RequestHandler<DynamodbEvent,
     }
 
     private void finish(Event job, Caller caller, EventStatus status, String description) {
-        events.update(job.id(), new EventUpdate(null, null, null, status,
-                description.length() > 500 ? description.substring(0, 500) : description, null, null, null, null), caller);
+        events.recordOutcome(job.id(), status, description.length() > 500 ? description.substring(0, 500)
+                : description, caller);
     }
 }

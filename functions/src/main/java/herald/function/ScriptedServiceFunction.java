@@ -11,6 +11,7 @@ import herald.http.ApiRequest;
 import herald.http.ErrorResponses;
 import herald.http.HttpEndpoint;
 import herald.http.ScriptEvents;
+import herald.kernel.Names;
 import herald.kernel.NotFoundException;
 import herald.scripting.LoadedScript;
 import herald.scripting.ScriptLibrary;
@@ -44,7 +45,7 @@ public final class ScriptedServiceFunction implements RequestHandler<APIGatewayV
         this.runner = container.scriptRunner();
         this.endpoint = HttpEndpoint.of("ScriptedServiceFunction")
                 .on(List.of("ANY /api/v2/{service}", "ANY /api/v2/{service}/{proxy+}"), this::run)
-                .build(container.scriptHooks());
+                .build(container.scriptHooks(), container.stamps());
     }
 
     @Override
@@ -61,7 +62,7 @@ public final class ScriptedServiceFunction implements RequestHandler<APIGatewayV
         }
         Optional<LoadedScript> service = library.begin().service(name);
         if (service.isEmpty()) {
-            throw new NotFoundException("No scripted service named '" + name + "'; create one with POST "
+            throw new NotFoundException("No scripted service named '" + Names.abbreviate(name) + "'; create one with POST "
                     + "/api/v2/system/service");
         }
         String method = request.method().toUpperCase(Locale.ROOT);

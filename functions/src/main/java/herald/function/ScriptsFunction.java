@@ -1,7 +1,5 @@
 package herald.function;
 
-import herald.kernel.SoftDelete;
-
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
@@ -12,6 +10,7 @@ import herald.http.HttpEndpoint;
 import herald.http.ScriptCatalogue;
 import herald.kernel.JsonBody;
 import herald.kernel.NotFoundException;
+import herald.kernel.SoftDelete;
 import herald.scripting.CacheStamps;
 import herald.scripting.GitHubWebhook;
 import herald.scripting.ScriptAdmin;
@@ -94,7 +93,7 @@ public final class ScriptsFunction implements RequestHandler<APIGatewayV2HTTPEve
                     .on("POST " + base + "/{name}/restore", request -> ApiResponses.json(200, admin.restore(kind,
                             pathName(request, "name"), request.principal(), request.requestId()).toJson()));
         }
-        this.endpoint = routes.build(container.scriptHooks());
+        this.endpoint = routes.build(container.scriptHooks(), container.stamps());
     }
 
     @Override
@@ -108,6 +107,13 @@ public final class ScriptsFunction implements RequestHandler<APIGatewayV2HTTPEve
 
     private static String pathName(ApiRequest request, String parameter) {
         String value = request.pathParameter(parameter).orElseThrow(() -> new NotFoundException("Missing " + parameter));
-        return value.indexOf('%') >= 0 ? URLDecoder.decode(value, StandardCharsets.UTF_8) : value;
+        if (value.indexOf('%') < 0) {
+            return value;
+        }
+        try {
+            return URLDecoder.decode(value, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException notEncoded) {
+            return value; // a '%' that starts no escape is a character of the name
+        }
     }
 }

@@ -47,7 +47,7 @@ public final class ServerFunction implements RequestHandler<APIGatewayV2HTTPEven
                     throw new NotFoundException("No route for " + request.method() + " " + request.path()
                             + "; docs/api.md lists Herald's routes");
                 })
-                .build(container.scriptHooks());
+                .build(container.scriptHooks(), container.stamps());
     }
 
     @Override

@@ -1,7 +1,5 @@
 package herald.function;
 
-import herald.kernel.SoftDelete;
-
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
@@ -10,6 +8,7 @@ import herald.http.ApiRequest;
 import herald.http.ApiResponses;
 import herald.http.HttpEndpoint;
 import herald.kernel.InvalidRequestException;
+import herald.kernel.SoftDelete;
 import herald.triggers.TriggerAdmin;
 import java.util.Map;
 
@@ -51,7 +50,7 @@ public final class TriggerAdminFunction implements RequestHandler<APIGatewayV2HT
                                 .map(TriggerAdminFunction::limit).orElse(50)))))
                 .on("POST " + TRIGGERS + "/{name}/deliveries/{id}/retry", request -> ApiResponses.json(200,
                         admin.retry(name(request), request.pathParameter("id").orElse(""))))
-                .build(container.scriptHooks());
+                .build(container.scriptHooks(), container.stamps());
     }
 
     @Override

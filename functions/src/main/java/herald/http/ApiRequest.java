@@ -2,6 +2,7 @@ package herald.http;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import herald.auth.AuthorizerContext;
+import herald.auth.KeyChangeLog;
 import herald.auth.Principal;
 import herald.events.Caller;
 import herald.kernel.Flags;
@@ -9,7 +10,9 @@ import herald.kernel.InvalidRequestException;
 import herald.kernel.JsonBody;
 import herald.kernel.Names;
 import herald.kernel.UnauthorizedException;
+import herald.scripting.CacheStamps;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.Locale;
 import java.util.Map;
@@ -22,13 +25,25 @@ import java.util.Optional;
 public final class ApiRequest {
 
     private final APIGatewayV2HTTPEvent event;
+    private final CacheStamps.Stamp stamp;
 
-    private ApiRequest(APIGatewayV2HTTPEvent event) {
+    private ApiRequest(APIGatewayV2HTTPEvent event, CacheStamps.Stamp stamp) {
         this.event = event;
+        this.stamp = stamp;
     }
 
     public static ApiRequest of(APIGatewayV2HTTPEvent event) {
-        return new ApiRequest(event);
+        return new ApiRequest(event, null);
+    }
+
+    /** This request with the per-call stamp its function read for it (key changes, the script cache's state). */
+    ApiRequest withStamp(CacheStamps.Stamp read) {
+        return new ApiRequest(event, read);
+    }
+
+    /** The per-call stamp read for this request, if its function has one. */
+    public Optional<CacheStamps.Stamp> stamp() {
+        return Optional.ofNullable(stamp);
     }
 
     /** {@code "POST /api/events"}, as declared in template.yaml, or {@code "$default"}. */
@@ -47,7 +62,8 @@ public final class ApiRequest {
      * is then closed, not open).
      */
     public Principal principal() {
-        return AuthorizerContext.principal(authorizerContext());
+        return AuthorizerContext.current(authorizerContext(),
+                stamp == null ? KeyChangeLog.Snapshot.EMPTY : stamp, Instant.now());
     }
 
     /** The caller when the request carried a valid key; empty otherwise (for routes open to everyone). */

@@ -6,6 +6,7 @@ import herald.auth.Permissions;
 import herald.auth.Principal;
 import herald.kernel.MethodNotAllowedException;
 import herald.kernel.NotFoundException;
+import herald.scripting.CacheStamps;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,11 +33,13 @@ public final class HttpEndpoint {
     private final String function;
     private final Map<String, Handler> handlers;
     private final ScriptHooks scripts;
+    private final CacheStamps stamps;
 
-    private HttpEndpoint(String function, Map<String, Handler> handlers, ScriptHooks scripts) {
+    private HttpEndpoint(String function, Map<String, Handler> handlers, ScriptHooks scripts, CacheStamps stamps) {
         this.function = function;
         this.handlers = Map.copyOf(handlers);
         this.scripts = scripts;
+        this.stamps = stamps;
     }
 
     public static Builder of(String function) {
@@ -44,8 +47,10 @@ public final class HttpEndpoint {
     }
 
     public APIGatewayV2HTTPResponse handle(APIGatewayV2HTTPEvent event) {
-        ApiRequest request = ApiRequest.of(event);
-        return RequestGuard.respond(request, () -> {
+        ApiRequest received = ApiRequest.of(event);
+        return RequestGuard.respond(received, () -> {
+            // the call's one stamp read: key changes since a cached authorization, and the script cache's state
+            ApiRequest request = stamps == null ? received : received.withStamp(stamps.current());
             Route route = Routes.byKey(request.routeKey()).filter(r -> r.function().equals(function))
                     .orElseThrow(() -> new NotFoundException(function + " has no route " + request.routeKey()));
             // on open routes a valid key still makes the caller known, so that scripts run for it
@@ -91,7 +96,11 @@ public final class HttpEndpoint {
             return this;
         }
 
-        public HttpEndpoint build(ScriptHooks scripts) {
+        /**
+         * The endpoint, checking every call's key against the changes {@code stamps} records (null: the function
+         * has no stamp table, and only expiry is checked) and running {@code scripts} around the scriptable routes.
+         */
+        public HttpEndpoint build(ScriptHooks scripts, CacheStamps stamps) {
             Set<String> declared = new TreeSet<>();
             for (Route route : Routes.of(function)) {
                 if (route.tunnelledAs() == null) {
@@ -106,7 +115,7 @@ public final class HttpEndpoint {
                 throw new IllegalStateException(function + ": routes without a handler " + missing
                         + ", handlers without a route " + extra + " (herald.http.Routes is the table)");
             }
-            return new HttpEndpoint(function, handlers, scripts);
+            return new HttpEndpoint(function, handlers, scripts, stamps);
         }
     }
 }

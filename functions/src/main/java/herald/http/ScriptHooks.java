@@ -72,7 +72,7 @@ public final class ScriptHooks {
 
     private APIGatewayV2HTTPResponse scripted(ApiRequest request, String base, String verb, Principal principal,
             Function<ApiRequest, APIGatewayV2HTTPResponse> handler) {
-        ScriptLibrary.Lookup lookup = library.begin();
+        ScriptLibrary.Lookup lookup = request.stamp().map(library::begin).orElseGet(library::begin);
         String preName = EventNames.name(base, verb, EventNames.PRE_PROCESS);
         String postName = EventNames.name(base, verb, EventNames.POST_PROCESS);
         String queuedName = EventNames.name(base, verb, EventNames.QUEUED);
@@ -170,7 +170,7 @@ public final class ScriptHooks {
         } catch (RuntimeException e) {
             LoggerFactory.getLogger(ScriptHooks.class).warn("Could not queue script {}", script.name(), e);
             runner.keepFailure(script.name(), eventName, principal, new ScriptFailure(ScriptFailure.Kind.ERROR,
-                    script.name(), 500, "the call could not be queued: " + e.getMessage(), 0));
+                    script.name(), 500, "the call could not be queued (the cause is in the function's log)", 0));
         }
     }
 

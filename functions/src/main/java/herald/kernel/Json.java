@@ -16,9 +16,13 @@ public final class Json {
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .build();
 
+    /** How deep a body may nest: far beyond real events, and well within what parsing and scripts can hold. */
+    public static final int MAX_NESTING = 64;
+
     static {
-        // Bound nesting so a hostile body cannot exhaust the stack; 100 levels is far beyond real events.
-        MAPPER.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(100).build());
+        // Bound nesting so a hostile body cannot exhaust the stack (of the parser, or of a script given the body).
+        MAPPER.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING)
+                .build());
     }
 
     private Json() {

@@ -1,6 +1,8 @@
 package herald.kernel;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.core.io.JsonEOFException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
@@ -28,7 +30,7 @@ public final class JsonBody {
         try {
             node = Json.MAPPER.readTree(text);
         } catch (JsonProcessingException e) {
-            String reason = e.getOriginalMessage().replaceAll("\\s*\\(start marker at \\[[^]]*]\\)", "").split("\n")[0];
+            String reason = reason(e);
             var where = e.getLocation();
             throw new InvalidRequestException("The request body is not valid JSON: " + reason
                     + (where == null ? "" : " (line " + where.getLineNr() + ", column " + where.getColumnNr() + ")"));
@@ -37,6 +39,29 @@ public final class JsonBody {
             throw new InvalidRequestException("The request body must be a JSON object, not " + describe(node));
         }
         return new JsonBody((ObjectNode) node);
+    }
+
+    /**
+     * What is wrong with a body, in the caller's terms: the parser's own words without its class and option names
+     * (Jackson names the Java type it binds to and the feature that refused a token).
+     */
+    static String reason(JsonProcessingException e) {
+        String message = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
+        if (e instanceof StreamConstraintsException) {
+            return message.contains("depth") ? "it is nested more than " + Json.MAX_NESTING + " levels deep"
+                    : "a number, string or name in it is longer than Herald reads";
+        }
+        if (e instanceof JsonEOFException) {
+            return "it ends before its JSON value does";
+        }
+        if (message.startsWith("Trailing token")) {
+            return "there is more after its JSON value; send exactly one JSON object";
+        }
+        return message.split("\n")[0]
+                .replaceAll("\\s*\\(start marker at \\[[^]]*]\\)", "")
+                .replaceAll("\\s*\\(for [^)]*\\)", "")
+                .replaceAll("`[^`]*`", "")
+                .replaceAll("\\s+", " ").trim();
     }
 
     /** A body already parsed, e.g. one record of a {@code {"resource": [...]}} list. */

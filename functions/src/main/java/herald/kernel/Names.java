@@ -61,6 +61,18 @@ public final class Names {
         return Pattern.compile(regex.toString());
     }
 
+    /** DynamoDB's limit on a sort key (and the smaller of its two key limits), in UTF-8 bytes. */
+    public static final int MAX_KEY_BYTES = 1024;
+
+    /**
+     * Whether a value can be a DynamoDB key at all: a longer one names nothing that is stored, so a lookup by it is
+     * answered as "not found" without asking DynamoDB (which would refuse the request).
+     */
+    public static boolean fitsKey(String value) {
+        return value != null && !value.isEmpty()
+                && value.getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= MAX_KEY_BYTES - 64;
+    }
+
     public static String abbreviate(String value) {
         if (value == null) {
             return "null";

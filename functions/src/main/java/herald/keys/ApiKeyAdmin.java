@@ -1,12 +1,12 @@
 package herald.keys;
 
-import herald.kernel.SoftDelete;
-
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import herald.auth.ApiKey;
 import herald.auth.ApiKeyAuthenticator;
 import herald.auth.ApiKeyStore;
+import herald.auth.KeyChange;
+import herald.auth.KeyChangeLog;
 import herald.auth.Principal;
 import herald.auth.Role;
 import herald.events.ResourceEvents;
@@ -15,6 +15,7 @@ import herald.kernel.Json;
 import herald.kernel.JsonBody;
 import herald.kernel.Names;
 import herald.kernel.NotFoundException;
+import herald.kernel.SoftDelete;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
@@ -44,11 +45,17 @@ public final class ApiKeyAdmin {
 
     private final ApiKeyStore store;
     private final ResourceEvents resources;
+    private final KeyChangeLog changes;
     private final Clock clock;
 
-    public ApiKeyAdmin(ApiKeyStore store, ResourceEvents resources, Clock clock) {
+    /**
+     * {@code changes} hears of every change to a key's rights, so that an authorization API Gateway cached before it
+     * no longer holds from the next request.
+     */
+    public ApiKeyAdmin(ApiKeyStore store, ResourceEvents resources, KeyChangeLog changes, Clock clock) {
         this.store = store;
         this.resources = resources;
+        this.changes = changes;
         this.clock = clock;
     }
 
@@ -110,6 +117,10 @@ public final class ApiKeyAdmin {
         }
         Instant now = clock.instant();
         Role role = role(body).orElse(key.role());
+        if (role == null) {
+            throw new InvalidRequestException("Key '" + name + "' has a stored role this version does not know, so it "
+                    + "cannot be used; give it a role: admin, service or user");
+        }
         Set<String> projects = body.fieldNames().contains("projects") ? projects(body).orElse(null) : key.projects();
         Instant expiresAt = body.fieldNames().contains("expires_at") || body.fieldNames().contains("expiresAt")
                 ? expiresAt(body).orElse(null) : key.expiresAt();
@@ -124,6 +135,9 @@ public final class ApiKeyAdmin {
         ApiKey changed = new ApiKey(key.name(), key.hash(), key.prefix(), role, projects, expiresAt, revokedAt,
                 key.lastUsedAt(), key.createdAt(), now, key.createdBy(), null);
         store.replace(key, changed);
+        changes.record(changed.validAt(now)
+                ? KeyChange.changed(ApiKeyAuthenticator.fingerprint(key.hash()), now, role, projects)
+                : KeyChange.revoked(ApiKeyAuthenticator.fingerprint(key.hash()), now));
         resources.emit(ResourceEvents.Change.UPDATED, TYPE, name, caller, requestId);
         return changed.toJson(now);
     }
@@ -137,6 +151,7 @@ public final class ApiKeyAdmin {
         ApiKey key = store.find(name).orElseThrow(() -> notFound(name));
         if (key.deletedAt() == null) {
             store.softDelete(key, clock.instant());
+            changes.record(KeyChange.revoked(ApiKeyAuthenticator.fingerprint(key.hash()), clock.instant()));
             resources.emit(ResourceEvents.Change.SOFT_DELETED, TYPE, name, caller, requestId);
         } else if (!purge) {
             throw notFound(name);

@@ -11,7 +11,10 @@ import java.util.regex.Pattern;
  */
 public final class Cursors {
 
-    private static final Pattern POSITION = Pattern.compile("^\\d{4}-\\d{2}-\\d{2}T[0-9:.]+[+-]\\d{2}:\\d{2}#[0-9a-f]{32}$");
+    private static final Pattern POSITION = Pattern.compile(
+            "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{6}[+-]\\d{2}:\\d{2}#[0-9a-f]{32}$");
+    /** Longer than any cursor this API gives out; a longer one is refused before it is decoded. */
+    private static final int MAX_LENGTH = 128;
 
     private Cursors() {
     }
@@ -25,6 +28,9 @@ public final class Cursors {
             return null;
         }
         try {
+            if (cursor.length() > MAX_LENGTH) {
+                throw new IllegalArgumentException("too long");
+            }
             String position = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
             if (POSITION.matcher(position).matches()) {
                 return position;

@@ -1,9 +1,9 @@
 package herald.query;
 
-import herald.events.BatchGet;
-
 import herald.auth.Principal;
+import herald.events.BatchGet;
 import herald.events.Event;
+import herald.events.EventIds;
 import herald.events.EventItems;
 import herald.events.EventsTable;
 import herald.events.TopicRegistry;
@@ -16,8 +16,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Collectors;
 import java.util.function.Predicate;
+import java.util.stream.Collectors;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -64,6 +64,10 @@ public final class QueryStore {
         String upper = min(before, query.olderThan() == null ? null : Timestamps.format(query.olderThan()) + "#");
         boolean backwards = query.backwards();
         int wanted = query.pageSize();
+        if (lower != null && upper != null && lower.compareTo(upper) > 0) {
+            // an empty or inverted range (newerThan at or after olderThan, a cursor past the other bound): no events
+            return new Page(List.of(), false, query.after() != null || query.before() != null, null, 0);
+        }
         AtomicLong itemsRead = new AtomicLong();
         Predicate<Event> keep = filters(query, after, before, itemsRead).and(e -> caller.mayRead(e.project()));
 
@@ -187,7 +191,9 @@ public final class QueryStore {
     }
 
     private List<Event> byIds(List<String> ids, AtomicLong itemsRead) {
-        var items = BatchGet.items(tables.dynamoDb(), tables.eventsTable(), EventsTable.ID, ids, false);
+        // an id not in the id format names no event: it is not asked for
+        List<String> wellFormed = ids.stream().filter(EventIds::isValid).toList();
+        var items = BatchGet.items(tables.dynamoDb(), tables.eventsTable(), EventsTable.ID, wellFormed, false);
         itemsRead.addAndGet(items.size());
         Instant now = Instant.now();
         return items.stream().map(EventItems::fromItem).filter(e -> !e.isExpired(now))

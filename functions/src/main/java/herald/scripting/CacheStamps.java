@@ -1,5 +1,8 @@
 package herald.scripting;
 
+import herald.auth.KeyChange;
+import herald.auth.KeyChangeLog;
+import herald.auth.Role;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
@@ -16,20 +19,26 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
  * keys was cleared after g. Clearing everything rewrites the item without the per-key attributes, and a clear
  * that finds the item grown past {@value #COMPACT_AT} keys clears everything instead, so the item stays small.
  *
+ * <p>The same item is the {@link KeyChangeLog}: {@code k:<fingerprint>} holds a key's change (when, and its new role
+ * and projects, or that it no longer authenticates) for {@link KeyChangeLog#KEPT}, so that the one read a call makes
+ * also tells it whether its cached authorization still holds.
+ *
  * <p>The same table remembers GitHub webhook deliveries (item {@code delivery#<guid>}, expiring after a week).
  *
  * <p>Thread-safe.
  */
-public final class CacheStamps {
+public final class CacheStamps implements KeyChangeLog {
 
     static final String STAMP = "stamp";
     static final String CLEARED = "c:";
+    static final String KEY_CHANGE = "k:";
     static final int COMPACT_AT = 500;
 
     /** The stamp as read: a container compares it with what it saw last. */
-    public record Stamp(long generation, long floor, Map<String, Long> cleared) {
+    public record Stamp(long generation, long floor, Map<String, Long> cleared, Map<String, KeyChange> keyChanges)
+            implements KeyChangeLog.Snapshot {
 
-        static final Stamp NONE = new Stamp(0, 0, Map.of());
+        static final Stamp NONE = new Stamp(0, 0, Map.of(), Map.of());
 
         /** Whether something loaded at {@code loadedAt} under these keys must be loaded again. */
         public boolean invalidates(long loadedAt, Iterable<String> keys) {
@@ -83,12 +92,21 @@ public final class CacheStamps {
         }
     }
 
-    /** Clears everything: a new generation that is also the floor, and no per-key attributes. */
+    /** Clears everything: a new generation that is also the floor, and no per-key attributes (key changes stay). */
     public void clearAll() {
         for (int attempt = 0; ; attempt++) {
-            Stamp now = current();
+            Map<String, AttributeValue> read = dynamoDb.getItem(b -> b.tableName(table).key(key(STAMP))
+                    .consistentRead(true)).item();
+            Stamp now = read == null || read.isEmpty() ? Stamp.NONE : stamp(read);
             long next = now.generation() + 1;
             Map<String, AttributeValue> item = new HashMap<>(key(STAMP));
+            if (read != null) {
+                read.forEach((name, value) -> {
+                    if (name.startsWith(KEY_CHANGE)) {
+                        item.put(name, value);
+                    }
+                });
+            }
             item.put("generation", AttributeValue.fromN(Long.toString(next)));
             item.put("floor", AttributeValue.fromN(Long.toString(next)));
             try {
@@ -128,12 +146,53 @@ public final class CacheStamps {
 
     private static Stamp stamp(Map<String, AttributeValue> item) {
         Map<String, Long> cleared = new HashMap<>();
+        Map<String, KeyChange> keyChanges = new HashMap<>();
         item.forEach((name, value) -> {
             if (name.startsWith(CLEARED) && value.n() != null) {
                 cleared.put(name.substring(CLEARED.length()), Long.parseLong(value.n()));
+            } else if (name.startsWith(KEY_CHANGE) && value.s() != null) {
+                String fingerprint = name.substring(KEY_CHANGE.length());
+                keyChanges.put(fingerprint, keyChange(fingerprint, value.s()));
             }
         });
-        return new Stamp(number(item, "generation"), number(item, "floor"), Map.copyOf(cleared));
+        return new Stamp(number(item, "generation"), number(item, "floor"), Map.copyOf(cleared),
+                Map.copyOf(keyChanges));
+    }
+
+    /**
+     * Records a key change, and forgets those older than {@link KeyChangeLog#KEPT} in the same write, so that the
+     * item holds only the changes an authorization cached by API Gateway can still be affected by.
+     */
+    @Override
+    public void record(KeyChange change) {
+        Map<String, String> names = new HashMap<>(Map.of("#k", KEY_CHANGE + change.fingerprint()));
+        StringBuilder update = new StringBuilder("SET #k = :change");
+        int i = 0;
+        for (KeyChange old : current().keyChanges().values()) {
+            if (!old.fingerprint().equals(change.fingerprint())
+                    && old.at().isBefore(change.at().minus(KeyChangeLog.KEPT))) {
+                names.put("#o" + i, KEY_CHANGE + old.fingerprint());
+                update.append(i == 0 ? " REMOVE " : ", ").append("#o").append(i);
+                i++;
+            }
+        }
+        String value = change.at().toEpochMilli() + "|" + (change.revokes() ? "-" : change.role().wireName()) + "|"
+                + (change.projects() == null ? "*" : String.join(",", new java.util.TreeSet<>(change.projects())));
+        dynamoDb.updateItem(b -> b.tableName(table).key(key(STAMP)).updateExpression(update.toString())
+                .expressionAttributeNames(names)
+                .expressionAttributeValues(Map.of(":change", AttributeValue.fromS(value))));
+    }
+
+    private static KeyChange keyChange(String fingerprint, String value) {
+        String[] parts = value.split("\\|", -1);
+        Instant at = Instant.ofEpochMilli(Long.parseLong(parts[0]));
+        Role role = parts[1].equals("-") ? null : Role.parse(parts[1]);
+        if (role == null) {
+            return KeyChange.revoked(fingerprint, at);
+        }
+        java.util.Set<String> projects = parts[2].equals("*") ? null
+                : parts[2].isEmpty() ? java.util.Set.of() : java.util.Set.of(parts[2].split(","));
+        return KeyChange.changed(fingerprint, at, role, projects);
     }
 
     private static long number(Map<String, AttributeValue> item, String name) {

@@ -33,6 +33,8 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class GitHubWebhook {
 
+    private static final java.util.regex.Pattern DELIVERY_ID = java.util.regex.Pattern.compile("^[A-Za-z0-9-]{1,64}$");
+
     private final byte[] secret;
     private final ScriptStore store;
     private final CacheStamps stamps;
@@ -55,6 +57,10 @@ public final class GitHubWebhook {
                 "Missing X-GitHub-Event header: this route takes GitHub webhook deliveries"));
         String delivery = Optional.ofNullable(headers.get("x-github-delivery")).orElseThrow(() -> new InvalidRequestException(
                 "Missing X-GitHub-Delivery header: this route takes GitHub webhook deliveries"));
+        if (!DELIVERY_ID.matcher(delivery).matches()) {
+            throw new InvalidRequestException("The X-GitHub-Delivery header is not a delivery id (1 to 64 letters, "
+                    + "digits and '-', as GitHub sends it)");
+        }
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("delivery", delivery);
         answer.put("event", event);
@@ -115,7 +121,11 @@ public final class GitHubWebhook {
         if (Optional.ofNullable(headers.get("content-type")).orElse("").startsWith("application/x-www-form-urlencoded")) {
             for (String pair : text.split("&")) {
                 if (pair.startsWith("payload=")) {
-                    text = URLDecoder.decode(pair.substring("payload=".length()), StandardCharsets.UTF_8);
+                    try {
+                        text = URLDecoder.decode(pair.substring("payload=".length()), StandardCharsets.UTF_8);
+                    } catch (IllegalArgumentException e) {
+                        throw new InvalidRequestException("The form's payload field is not URL-encoded");
+                    }
                 }
             }
         }

@@ -1,14 +1,14 @@
 package herald.scripting;
 
-import herald.kernel.SoftDelete;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import herald.auth.Principal;
 import herald.events.ResourceEvents;
 import herald.kernel.InvalidRequestException;
 import herald.kernel.JsonBody;
+import herald.kernel.Names;
 import herald.kernel.NotFoundException;
+import herald.kernel.SoftDelete;
 import herald.kernel.UpstreamFailureException;
 import java.time.Clock;
 import java.time.Instant;
@@ -186,7 +186,7 @@ public final class ScriptAdmin {
     }
 
     private static NotFoundException notFound(ScriptKind kind, String name) {
-        return new NotFoundException("No " + kind.resource() + " named '" + name + "'; GET /api/v2/system/"
+        return new NotFoundException("No " + kind.resource() + " named '" + Names.abbreviate(name) + "'; GET /api/v2/system/"
                 + kind.resource() + " lists them");
     }
 }

@@ -49,7 +49,11 @@ public final class ScriptLibrary {
 
     /** Reads the cache stamp once for this call. */
     public Lookup begin() {
-        CacheStamps.Stamp stamp = stamps.current();
+        return begin(stamps.current());
+    }
+
+    /** Begins a call with the stamp it has read already (an HTTP call reads it first, for its key check). */
+    public Lookup begin(CacheStamps.Stamp stamp) {
         cache.apply(stamp);
         return new Lookup(stamp.generation());
     }

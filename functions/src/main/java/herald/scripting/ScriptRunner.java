@@ -1,7 +1,9 @@
 package herald.scripting;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import herald.auth.Principal;
+import herald.auth.Role;
 import herald.events.Caller;
 import herald.events.DispatchRequest;
 import herald.events.Event;
@@ -12,7 +14,10 @@ import herald.kernel.HeraldException;
 import herald.kernel.Json;
 import herald.kernel.JsonBody;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * Runs one script for one caller: builds {@code platform.session} from who is calling (their name and projects,
@@ -63,6 +68,29 @@ public final class ScriptRunner {
 
     public void keepFailure(String script, String eventName, Principal principal, ScriptFailure failure) {
         logs.record(script, eventName, principal, List.of(), failure);
+    }
+
+    /**
+     * The caller a session names, as {@link #session} recorded it when the call was made: what a queued script runs
+     * as. Empty when the session names no caller or a role this version does not know, so that such a job runs as
+     * no one rather than as someone with more rights.
+     */
+    public static Optional<Principal> caller(JsonNode session) {
+        if (session == null || !session.path("user").path("name").isTextual()) {
+            return Optional.empty();
+        }
+        Role role = Role.parse(session.path("role").asText(""));
+        if (role == null) {
+            return Optional.empty();
+        }
+        Set<String> projects = null;
+        if (session.path("projects").isArray()) {
+            projects = new HashSet<>();
+            for (JsonNode project : session.get("projects")) {
+                projects.add(project.asText());
+            }
+        }
+        return Optional.of(new Principal(session.path("user").path("name").asText(), role, projects));
     }
 
     public static ObjectNode session(Principal principal) {

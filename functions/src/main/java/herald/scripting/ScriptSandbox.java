@@ -10,10 +10,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.graalvm.polyglot.Context;
 import org.graalvm.polyglot.Engine;
@@ -32,8 +34,11 @@ import org.graalvm.polyglot.proxy.ProxyExecutable;
  * Runs scripts in GraalJS under {@link SandboxPolicy#CONSTRAINED}: no host classes, no IO, no threads, no
  * environment, no native access, no other languages. A script sees only {@code event} (a deep copy, passed in and
  * out as JSON), {@code platform} ({@code session}, {@code log}, {@code dispatch}) and {@code console}. Each run gets
- * a fresh context on one shared engine (which keeps parsed code), a statement limit, and a wall-clock limit that a
- * watchdog enforces by cancelling the context.
+ * a fresh context on one shared engine (which keeps parsed code), on a thread of its own, with a statement limit and
+ * a wall-clock deadline that the caller's own thread enforces: at the deadline the run ends for Herald (its platform
+ * calls are refused from then on, and the call gets its "stopped" answer) and its context is cancelled on yet another
+ * thread, so that a script that catches its way around cancellation holds only its own thread and delays no other
+ * run. A run makes at most {@value #MAX_PLATFORM_CALLS} platform calls.
  *
  * <p>The engine is created when the first script is compiled, never before, so a container that has no script
  * to run never loads it. Thread-safe: runs are independent contexts.
@@ -46,6 +51,8 @@ public final class ScriptSandbox {
     }
 
     static final int MAX_LOG_LINES = 200;
+    /** Events a run may dispatch or update: a script that loops over platform calls stops here. */
+    static final int MAX_PLATFORM_CALLS = 100;
     static final int MAX_LOG_LINE = 4_000;
 
     private static final String RUNNER = ""
@@ -110,43 +117,109 @@ public final class ScriptSandbox {
 
     /** Runs a compiled script on a copy of {@code event}; never throws for anything the script does. */
     public ScriptRun run(CompiledScript script, ObjectNode event, ObjectNode session, Platform platform) {
-        List<String> logs = Collections.synchronizedList(new ArrayList<>());
-        ByteArrayOutputStream printed = new ByteArrayOutputStream();
-        AtomicBoolean timedOut = new AtomicBoolean();
-        Context context = newContext(printed);
-        ScheduledFuture<?> watchdog = Watchdog.SCHEDULER.schedule(() -> {
-            timedOut.set(true);
-            context.close(true);
-        }, limits.wallClock().toMillis(), TimeUnit.MILLISECONDS);
+        Run run = new Run();
+        Future<ScriptRun> work = Threads.RUNS.submit(() -> execute(script, event, session, platform, run));
+        try {
+            // the deadline is the caller's own, not a shared watchdog's: nothing a run does can delay another's
+            return work.get(limits.wallClock().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException late) {
+            run.end();
+            // cancelled on a thread of its own, which a script that resists cancellation may hold; the run has ended
+            // for Herald either way: its platform calls are refused from now on, and its answer is this one
+            Threads.CANCELS.submit(run::cancel);
+            return new ScriptRun(event, null, run.logs(), stopped(script.name(), true));
+        } catch (InterruptedException e) {
+            run.end();
+            Threads.CANCELS.submit(run::cancel);
+            Thread.currentThread().interrupt();
+            return new ScriptRun(event, null, run.logs(), stopped(script.name(), true));
+        } catch (ExecutionException e) {
+            run.end();
+            throw new IllegalStateException("Running script " + script.name() + " failed", e.getCause());
+        }
+    }
+
+    private ScriptRun execute(CompiledScript script, ObjectNode event, ObjectNode session, Platform platform, Run run) {
+        Context context = run.open(newContext(run.printed));
         try {
             Value function = context.eval(script.source());
             Value runner = context.eval(Runner.SOURCE);
             ProxyExecutable log = args -> {
-                if (logs.size() < MAX_LOG_LINES) {
+                if (!run.ended() && run.lines.size() < MAX_LOG_LINES) {
                     String message = args.length > 1 ? args[1].asString() : "";
-                    logs.add(args[0].asString() + ": " + (message.length() > MAX_LOG_LINE
+                    run.lines.add(args[0].asString() + ": " + (message.length() > MAX_LOG_LINE
                             ? message.substring(0, MAX_LOG_LINE) + "..." : message));
                 }
                 return null;
             };
-            ProxyExecutable dispatch = args -> platform.dispatch(args[0].asString());
-            ProxyExecutable update = args -> platform.update(args[0].asString(), args[1].asString());
+            ProxyExecutable dispatch = args -> run.call("platform.dispatch", () -> platform.dispatch(args[0].asString()));
+            ProxyExecutable update = args -> run.call("platform.update",
+                    () -> platform.update(args[0].asString(), args[1].asString()));
             String out = runner.execute(function, Json.write(event), Json.write(session), log, dispatch, update)
                     .asString();
             JsonNode result = Json.readStored(out);
-            return new ScriptRun((ObjectNode) result.get("event"), result.get("result"), logs(logs, printed), null);
+            return new ScriptRun((ObjectNode) result.get("event"), result.get("result"), run.logs(), null);
         } catch (PolyglotException e) {
-            return new ScriptRun(event, null, logs(logs, printed), failure(script.name(), e, timedOut.get()));
+            return new ScriptRun(event, null, run.logs(), failure(script.name(), e, run.ended()));
         } catch (IllegalStateException e) {
-            // the watchdog closed the context between two calls into it
-            return new ScriptRun(event, null, logs(logs, printed), stopped(script.name(), true));
+            // the context was closed between two calls into it: the run's time was up
+            return new ScriptRun(event, null, run.logs(), stopped(script.name(), true));
         } finally {
-            watchdog.cancel(false);
-            try {
-                context.close(true);
-            } catch (RuntimeException ignored) {
-                // already closed by the watchdog
+            run.cancel();
+        }
+    }
+
+    /**
+     * One run's state: its context, its log, and whether it has ended for Herald. Once ended, a run's platform calls
+     * are refused, so nothing it does outlasts the request that started it. A run makes at most
+     * {@link #MAX_PLATFORM_CALLS} platform calls.
+     */
+    private static final class Run {
+        private final List<String> lines = Collections.synchronizedList(new ArrayList<>());
+        private final ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        private final AtomicBoolean ended = new AtomicBoolean();
+        private final java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        private volatile Context context;
+
+        Context open(Context opened) {
+            this.context = opened;
+            if (ended.get()) {
+                cancel();
             }
+            return opened;
+        }
+
+        boolean ended() {
+            return ended.get();
+        }
+
+        void end() {
+            ended.set(true);
+        }
+
+        String call(String what, java.util.function.Supplier<String> call) {
+            if (ended.get()) {
+                throw new IllegalStateException(what + ": the script's time is up");
+            }
+            if (calls.incrementAndGet() > MAX_PLATFORM_CALLS) {
+                return "{\"error\":\"a run may make at most " + MAX_PLATFORM_CALLS + " platform calls\"}";
+            }
+            return call.get();
+        }
+
+        void cancel() {
+            Context opened = context;
+            if (opened != null) {
+                try {
+                    opened.close(true);
+                } catch (RuntimeException ignored) {
+                    // closed already
+                }
+            }
+        }
+
+        List<String> logs() {
+            return ScriptSandbox.logs(lines, printed);
         }
     }
 
@@ -239,11 +312,20 @@ public final class ScriptSandbox {
         static final Source SOURCE = Source.newBuilder("js", RUNNER, "herald-runner.js").cached(true).buildLiteral();
     }
 
-    private static final class Watchdog {
-        static final ScheduledExecutorService SCHEDULER = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "script-watchdog");
-            thread.setDaemon(true);
-            return thread;
-        });
+    /**
+     * Where runs happen: each on a thread of its own (so a run that resists cancellation holds only its own thread),
+     * and cancellations on others (so a cancellation that blocks delays no other run's).
+     */
+    private static final class Threads {
+        static final ExecutorService RUNS = Executors.newCachedThreadPool(daemon("script-run"));
+        static final ExecutorService CANCELS = Executors.newCachedThreadPool(daemon("script-cancel"));
+
+        private static java.util.concurrent.ThreadFactory daemon(String name) {
+            return runnable -> {
+                Thread thread = new Thread(runnable, name);
+                thread.setDaemon(true);
+                return thread;
+            };
+        }
     }
 }

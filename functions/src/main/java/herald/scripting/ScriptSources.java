@@ -4,6 +4,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
@@ -79,7 +81,10 @@ public final class ScriptSources {
         } catch (NoSuchKeyException e) {
             throw new ScriptLoadException("There is no file at " + record.location(), true);
         } catch (SdkException e) {
-            throw new ScriptLoadException("S3 failed to read " + record.location() + ": " + e.getMessage(), false);
+            // the SDK's message carries request ids and service internals: the log has it, the caller gets the gist
+            LoggerFactory.getLogger(ScriptSources.class).warn("Reading {} from S3 failed", record.location(), e);
+            String status = e instanceof AwsServiceException service ? " (S3 answered " + service.statusCode() + ")" : "";
+            throw new ScriptLoadException("S3 could not be read for " + record.location() + status, false);
         }
     }
 }

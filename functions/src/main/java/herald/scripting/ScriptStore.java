@@ -1,10 +1,10 @@
 package herald.scripting;
 
-import herald.kernel.SoftDelete;
-
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import herald.kernel.ConflictException;
 import herald.kernel.Json;
+import herald.kernel.Names;
+import herald.kernel.SoftDelete;
 import herald.kernel.Timestamps;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -43,6 +43,9 @@ public final class ScriptStore {
 
     /** The script of this kind and name, live or deleted. */
     public Optional<ScriptRecord> find(ScriptKind kind, String name) {
+        if (!Names.fitsKey(name)) {
+            return Optional.empty();
+        }
         Map<String, AttributeValue> item = dynamoDb.getItem(b -> b.tableName(table).key(key(kind, name))
                 .consistentRead(true)).item();
         return item == null || item.isEmpty() ? Optional.empty() : Optional.of(fromItem(item));

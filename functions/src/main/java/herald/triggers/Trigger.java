@@ -1,13 +1,12 @@
 package herald.triggers;
 
-import herald.kernel.SoftDelete;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import herald.kernel.InvalidRequestException;
 import herald.kernel.Json;
 import herald.kernel.JsonBody;
 import herald.kernel.Names;
+import herald.kernel.SoftDelete;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;

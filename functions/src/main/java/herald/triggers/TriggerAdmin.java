@@ -1,7 +1,5 @@
 package herald.triggers;
 
-import herald.kernel.SoftDelete;
-
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import herald.auth.Principal;
@@ -11,6 +9,7 @@ import herald.kernel.Json;
 import herald.kernel.JsonBody;
 import herald.kernel.Names;
 import herald.kernel.NotFoundException;
+import herald.kernel.SoftDelete;
 import java.time.Clock;
 import java.time.Instant;
 

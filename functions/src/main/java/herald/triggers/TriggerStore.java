@@ -1,11 +1,11 @@
 package herald.triggers;
 
-import herald.kernel.SoftDelete;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import herald.kernel.Json;
+import herald.kernel.Names;
+import herald.kernel.SoftDelete;
 import herald.kernel.Timestamps;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -62,6 +62,9 @@ public final class TriggerStore {
     }
 
     public Optional<Trigger> get(String name) {
+        if (!Names.fitsKey(name)) {
+            return Optional.empty();
+        }
         Map<String, AttributeValue> item = dynamoDb.getItem(r -> r.tableName(table).key(key(name)).consistentRead(true)).item();
         return item == null || item.isEmpty() ? Optional.empty() : Optional.of(fromItem(item));
     }

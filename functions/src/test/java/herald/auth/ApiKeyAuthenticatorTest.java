@@ -18,7 +18,7 @@ class ApiKeyAuthenticatorTest {
     }
 
     private Principal authenticate(ApiRequest request) {
-        return authenticator.authenticate(request.headers(), request.queryParameters());
+        return authenticator.authenticate(request.headers(), request.queryParameters()).principal();
     }
 
     @Test

@@ -161,6 +161,25 @@ class EventServiceTest {
     }
 
     @Test
+    void reuseNeverReplacesAnEventOfAProjectTheCallerMayNotRead() {
+        Event beta = events.dispatch(dispatch("{\"topic\":\"a.b.c\",\"project\":\"beta\",\"hash\":\"shared\"}"),
+                SERVICE);
+        assertThatThrownBy(() -> events.dispatch(dispatch("{\"topic\":\"a.b.c\",\"project\":\"alpha\","
+                + "\"hash\":\"shared\",\"reuse\":true}"), ALPHA_ONLY)).isInstanceOf(DuplicateHashException.class)
+                .hasMessageNotContaining(beta.id()).hasMessageNotContaining("beta");
+        assertThat(store.find(beta.id())).contains(beta);
+    }
+
+    @Test
+    void anEventTheCallerMayNotReadIsNoDependency() {
+        Event beta = events.dispatch(dispatch("{\"topic\":\"a.b.c\",\"project\":\"beta\"}"), SERVICE);
+        assertThatThrownBy(() -> events.dispatch(dispatch("{\"topic\":\"a.b.d\",\"project\":\"alpha\","
+                + "\"dependsOn\":\"" + beta.id() + "\"}"), ALPHA_ONLY)).isInstanceOf(MissingDependencyException.class);
+        events.delete(beta.id(), SERVICE);
+        assertThat(store.find(beta.id())).isEmpty();
+    }
+
+    @Test
     void dependantsMustExistAndHoldTheirDependencyInPlace() {
         assertThatThrownBy(() -> events.dispatch(dispatch("{\"topic\":\"a.b.c\",\"dependsOn\":\""
                 + "0".repeat(32) + "\"}"), SERVICE)).isInstanceOf(MissingDependencyException.class);

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 
@@ -44,11 +45,14 @@ final class InMemoryEventStore implements EventStore {
     }
 
     @Override
-    public synchronized Event replaceByHash(Event fresh) {
+    public synchronized Event replaceByHash(Event fresh, Predicate<Event> mayReplace) {
         Optional<Event> old = Optional.ofNullable(claims.get(fresh.hash())).flatMap(this::find);
         if (old.isEmpty()) {
             insert(fresh);
             return fresh;
+        }
+        if (!mayReplace.test(old.get())) {
+            throw new DuplicateHashException(fresh.hash());
         }
         if (hasDependants(old.get().id())) {
             throw new ConflictException("Unable to reuse the event " + old.get().id() + ": another event depends on it");

@@ -26,7 +26,7 @@ class AuthorizerFunctionTest {
         assertThat(allowed.get("isAuthorized")).isEqualTo(true);
         @SuppressWarnings("unchecked")
         Map<String, Object> context = (Map<String, Object>) allowed.get("context");
-        assertThat(AuthorizerContext.principal(context)).isEqualTo(new Principal("admin"));
+        assertThat(AuthorizerContext.principal(context)).isEqualTo(new Principal("admin", Role.ADMIN, null));
 
         Map<String, Object> wrong = authorizer.handleRequest(Map.of("headers", Map.of("Authorization", "ApiKey nope")), null);
         assertThat(wrong.get("isAuthorized")).isEqualTo(true);

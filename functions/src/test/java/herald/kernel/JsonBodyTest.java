@@ -60,6 +60,19 @@ class JsonBodyTest {
         String deep = "{\"a\":" + "[".repeat(5000) + "]".repeat(5000) + "}";
         assertThatThrownBy(() -> JsonBody.parse(deep))
                 .isInstanceOf(InvalidRequestException.class)
-                .hasMessageContaining("nesting depth");
+                .hasMessageContaining("nested more than 64 levels deep");
+    }
+
+    @Test
+    void theParsersOwnNamesNeverReachTheCaller() {
+        for (String bad : new String[] {"{\"a\":1} {\"b\":2}", "{\"a\":", "{\"a\" 1}", "{'a':1}", "{\"a\":tru}"}) {
+            assertThatThrownBy(() -> JsonBody.parse(bad))
+                    .isInstanceOf(InvalidRequestException.class)
+                    .hasMessageStartingWith("The request body is not valid JSON")
+                    .hasMessageNotContaining("jackson").hasMessageNotContaining("com.fasterxml")
+                    .hasMessageNotContaining("JsonNode").hasMessageNotContaining("DeserializationFeature")
+                    .hasMessageNotContaining("`");
+        }
+        assertThatThrownBy(() -> JsonBody.parse("{\"a\":1} {\"b\":2}")).hasMessageContaining("more after its JSON value");
     }
 }

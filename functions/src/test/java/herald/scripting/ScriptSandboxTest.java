@@ -89,4 +89,36 @@ class ScriptSandboxTest {
                 .isInstanceOf(ScriptSyntaxException.class)
                 .hasMessageStartingWith("Script 'broken' has a syntax error at line 1");
     }
+
+    @Test
+    void aScriptThatCatchesItsWayAroundCancellationIsStillStoppedAtItsDeadline() throws Exception {
+        ScriptSandbox quick = new ScriptSandbox(new ScriptSandbox.Limits(1_000_000, Duration.ofMillis(300)));
+        long start = System.nanoTime();
+        ScriptRun run = quick.run(quick.compile("evil",
+                "function f(){ try { return f(); } catch (e) { return f(); } } return f();"),
+                Json.MAPPER.createObjectNode(), Json.MAPPER.createObjectNode(), json -> "{}");
+        assertThat(run.failure().kind()).isEqualTo(ScriptFailure.Kind.STOPPED);
+        assertThat(run.failure().detail()).contains("longer than 300 ms");
+        // bounded, not timed: far below the 20 s the old shared watchdog never came back from
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+
+        // and the next run's own deadline still holds
+        ScriptSandbox later = new ScriptSandbox(new ScriptSandbox.Limits(Long.MAX_VALUE / 2, Duration.ofMillis(300)));
+        ScriptRun next = later.run(later.compile("slow", "while (true) {}"), Json.MAPPER.createObjectNode(),
+                Json.MAPPER.createObjectNode(), json -> "{}");
+        assertThat(next.failure().detail()).contains("longer than 300 ms");
+    }
+
+    @Test
+    void aRunsPlatformCallsAreBoundedAndEndWithIt() throws Exception {
+        ScriptSandbox quick = new ScriptSandbox(new ScriptSandbox.Limits(Long.MAX_VALUE / 2, Duration.ofMillis(500)));
+        List<String> calls = java.util.Collections.synchronizedList(new ArrayList<>());
+        ScriptRun run = quick.run(quick.compile("loop", "while (true) { try { platform.dispatch({topic: 'a.b.c'}); } "
+                + "catch (e) { } }"), Json.MAPPER.createObjectNode(), Json.MAPPER.createObjectNode(), json -> {
+                    calls.add(json);
+                    return "{\"id\":\"x\"}";
+                });
+        assertThat(run.failure().kind()).isEqualTo(ScriptFailure.Kind.STOPPED);
+        assertThat(calls).hasSize(ScriptSandbox.MAX_PLATFORM_CALLS);
+    }
 }

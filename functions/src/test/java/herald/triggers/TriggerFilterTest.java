@@ -65,12 +65,44 @@ class TriggerFilterTest {
         for (String url : List.of("http://169.254.169.254/latest/meta-data/", "http://127.0.0.1:8080/", "http://10.1.2.3/",
                 "http://192.168.0.1/", "http://[::1]/", "http://0.0.0.0/", "http://100.64.0.1/", "http://[fd00::1]/")) {
             assertThatThrownBy(() -> WebhookUrls.requireAllowed(url, false)).as(url)
-                    .isInstanceOf(InvalidRequestException.class).hasMessageContaining("private");
+                    .isInstanceOf(InvalidRequestException.class).hasMessageContaining("not a public address");
             assertThat(WebhookUrls.requireAllowed(url, true)).isNotNull();
         }
-        assertThat(WebhookUrls.isPrivate(InetAddress.getByName("93.184.216.34"))).isFalse();
+        assertThat(WebhookUrls.isPublic(InetAddress.getByName("93.184.216.34"))).isTrue();
         assertThatThrownBy(() -> WebhookUrls.requireAllowed("file:///etc/passwd", true)).hasMessageContaining("http");
         assertThatThrownBy(() -> WebhookUrls.requireAllowed("http://user:pw@example.com/", true)).hasMessageContaining("user");
+    }
+
+    /** Every non-public address form, as literals: nothing here resolves a name or sends anything anywhere. */
+    @Test
+    void everySpecialPurposeBlockAndEveryAmbiguousNumericFormIsRefused() {
+        for (String host : List.of(
+                // IPv4 special-purpose blocks
+                "0.1.2.3", "10.0.0.1", "100.127.255.254", "127.0.0.2", "169.254.169.254", "172.31.255.1", "192.0.0.8",
+                "192.0.2.1", "192.31.196.1", "192.52.193.1", "192.88.99.1", "192.168.255.255", "192.175.48.1",
+                "198.18.0.1", "198.19.255.255", "198.51.100.7", "203.0.113.9", "224.0.0.1", "239.255.255.255",
+                "240.0.0.1", "255.255.255.255",
+                // IPv6: loopback, unspecified, IPv4-mapped and -compatible, NAT64, discard, IETF, documentation, 6to4,
+                // site-local, unique-local, link-local, multicast
+                "[::1]", "[::]", "[::ffff:127.0.0.1]", "[::ffff:7f00:1]", "[::127.0.0.1]", "[::a9fe:a9fe]",
+                "[64:ff9b::7f00:1]", "[64:ff9b:1::1]", "[100::1]", "[2001::1]", "[2001:db8::1]", "[2002:7f00:1::1]",
+                "[3fff::1]", "[5f00::1]", "[fc00::1]", "[fd12:3456::1]", "[fe80::1]", "[fec0::1]", "[ff02::1]",
+                // ambiguous numeric forms
+                "0177.0.0.1", "0x7f.0.0.1", "0x7f000001", "2130706433", "127.1", "127.0.1", "010.0.0.1", "1.02.3.4",
+                "017700000001", "0")) {
+            String url = "http://" + host + "/hook";
+            assertThatThrownBy(() -> WebhookUrls.requireAllowed(url, false)).as(url)
+                    .isInstanceOf(InvalidRequestException.class);
+        }
+    }
+
+    @Test
+    void publicAddressesAreAllowed() throws Exception {
+        for (String address : List.of("93.184.216.34", "8.8.8.8", "1.1.1.1", "2606:4700:4700::1111", "2a00:1450:4001::1")) {
+            assertThat(WebhookUrls.isPublic(InetAddress.getByName(address))).as(address).isTrue();
+        }
+        assertThat(WebhookUrls.requireAllowed("https://93.184.216.34/hook", false)).isNotNull();
+        assertThat(WebhookUrls.requireAllowed("https://[2606:4700:4700::1111]/hook", false)).isNotNull();
     }
 
     @Test

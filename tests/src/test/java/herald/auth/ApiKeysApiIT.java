@@ -55,7 +55,7 @@ class ApiKeysApiIT {
     }
 
     @Test
-    void aRevokedKeyFailsOnTheNextRequestOnceTheGatewaysCachedAnswerExpires() {
+    void aRevokedKeyFailsOnTheNextRequestEvenWhereTheGatewayCachedItsAnswer() {
         String name = ApiKeys.uniqueName("revoked");
         String key = ApiKeys.create(admin, name, "admin", null);
         HeraldClient holder = admin.withKey(key);
@@ -67,12 +67,29 @@ class ApiKeysApiIT {
 
         // The authorizer itself refuses it at once: a route whose authorizer is not cached answers 401 now.
         assertError(admin.withoutKey().delete("/api/v2/system/cache?api_key=" + key), 401, "Invalid API key");
-        // API Gateway keeps the authorizer's answer for a key 300 s, as in AWS; then the revocation holds there too.
-        assertThat(holder.get("/api/users/me").status()).isEqualTo(200);
+        // API Gateway keeps the authorizer's answer for a key 300 s, as in AWS, but every function checks the key's
+        // changes on the call's stamp: the revocation holds at once there too, without waiting for the cache.
+        assertError(holder.get("/api/users/me"), 401, "Invalid API key");
+        assertError(holder.post("/api/v2/system/api_key", "{\"name\":\"" + ApiKeys.uniqueName("after")
+                + "\",\"role\":\"admin\"}"), 401, "Invalid API key");
         gatewayClock.advance(Duration.ofSeconds(301));
         assertError(holder.get("/api/users/me"), 401, "Invalid API key");
 
         assertError(admin.patch("/api/v2/system/api_key/" + name, "{\"revoked\":false}"), 400, "stays revoked");
+    }
+
+    @Test
+    void aKeyWhoseRoleChangesHasItsNewRightsOnTheNextRequest() {
+        String name = ApiKeys.uniqueName("demoted");
+        HeraldClient holder = admin.withKey(ApiKeys.create(admin, name, "admin", null));
+        assertThat(holder.get("/api/v2/system/api_key").status()).as("cached now as an admin").isEqualTo(200);
+        assertThat(admin.patch("/api/v2/system/api_key/" + name, "{\"role\":\"user\",\"projects\":[\"alpha\"]}")
+                .status()).isEqualTo(200);
+        assertError(holder.get("/api/v2/system/api_key"), 403, "Only admin keys");
+        assertError(holder.post("/api/events", "{\"topic\":\"it.keys\"}"), 403, "role user");
+        JsonNode me = holder.get("/api/users/me").json();
+        assertThat(me.get("isAdmin").asBoolean()).isFalse();
+        admin.delete("/api/v2/system/api_key/" + name + "?purge=true");
     }
 
     @Test

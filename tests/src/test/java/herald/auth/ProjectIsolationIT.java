@@ -64,6 +64,52 @@ class ProjectIsolationIT {
     }
 
     @Test
+    void anotherProjectsHashIsNeverReplacedAndItsEventsAreNoDependency() {
+        HeraldClient service = limited("service");
+        String topic = prefix + ".walls";
+        String hash = prefix + "-their-hash";
+        String other = admin.dispatch("{\"topic\":\"" + topic + "\",\"project\":\"" + theirs + "\",\"hash\":\""
+                + hash + "\"}");
+
+        // reuse of a hash another project's event holds replaces nothing: the same 409 as any taken hash
+        Response reused = service.post("/api/events", "{\"topic\":\"" + topic + "\",\"project\":\"" + mine
+                + "\",\"hash\":\"" + hash + "\",\"reuse\":true}");
+        assertError(reused, 409, "same hash already exists");
+        assertThat(reused.body()).doesNotContain(other).doesNotContain(theirs);
+        assertThat(admin.get("/api/events/" + other).status()).as("their event is still there").isEqualTo(200);
+
+        // an event the key may not read is no dependency: as if it did not exist
+        assertError(service.post("/api/events", "{\"topic\":\"" + topic + "\",\"project\":\"" + mine
+                + "\",\"dependsOn\":\"" + other + "\"}"), 409, "non-existing event " + other);
+        assertThat(admin.delete("/api/events/" + other).status()).as("nothing came to depend on it").isEqualTo(204);
+
+        // the same key may still reuse a hash of its own project
+        String own = prefix + "-own-hash";
+        service.post("/api/events", "{\"topic\":\"" + topic + "\",\"project\":\"" + mine + "\",\"hash\":\"" + own + "\"}");
+        assertThat(service.post("/api/events", "{\"topic\":\"" + topic + "\",\"project\":\"" + mine + "\",\"hash\":\""
+                + own + "\",\"reuse\":true}").status()).isEqualTo(200);
+    }
+
+    @Test
+    void aScriptRunsWithTheCallersProjectsAndNoMore() {
+        String service = prefix + "svc";
+        assertThat(admin.post("/api/v2/system/service", "{\"name\":\"" + service + "\",\"content\":"
+                + "\"return platform.dispatch({topic: '" + prefix + ".scripted', project: event.request.parameters.p});\"}")
+                .status()).isEqualTo(201);
+        try {
+            HeraldClient limited = limited("service");
+            Response refused = limited.get("/api/v2/" + service + "?p=" + theirs);
+            assertThat(refused.status()).as(refused.body()).isEqualTo(500);
+            assertThat(refused.json().get("detail").asText()).contains("may not dispatch events of project");
+            assertThat(limited.get("/api/v2/" + service + "?p=" + mine).status()).isEqualTo(200);
+            assertThat(admin.get("/api/events?topics=" + prefix + ".scripted&projects=" + theirs).json().get("events"))
+                    .as("nothing was written into the other project").isEmpty();
+        } finally {
+            admin.delete("/api/v2/system/service/" + service + "?purge=true");
+        }
+    }
+
+    @Test
     void writesOnlyIntoItsProjects() {
         HeraldClient service = limited("service");
         String topic = prefix + ".write";

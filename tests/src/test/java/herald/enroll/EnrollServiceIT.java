@@ -3,6 +3,7 @@ package herald.enroll;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import herald.auth.Principal;
+import herald.auth.Role;
 import herald.events.Caller;
 import herald.events.DispatchRequest;
 import herald.events.DynamoDbEventStore;
@@ -78,7 +79,7 @@ class EnrollServiceIT {
     }
 
     private static Caller caller(String sender) {
-        return new Caller(new Principal("admin"), sender, "service");
+        return new Caller(new Principal("admin", Role.ADMIN, null), sender, "service");
     }
 
     private String dispatch(String topic) {

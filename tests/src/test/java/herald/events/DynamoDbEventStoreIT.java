@@ -70,13 +70,13 @@ class DynamoDbEventStoreIT {
         String hash = "retained-" + UUID.randomUUID();
         String id = service.dispatch(new DispatchRequest("store.test", null, hash, null, null, null,
                 Json.MAPPER.createObjectNode(), Json.MAPPER.createObjectNode(), true, true, false),
-                new Caller(new herald.auth.Principal("admin"), null, "api")).id();
+                new Caller(new herald.auth.Principal("admin", herald.auth.Role.ADMIN, null), null, "api")).id();
         assertThat(service.find(id).orElseThrow().expiresAt()).isEqualTo(now.getEpochSecond() + 86_400);
 
         Instant later = now.plusSeconds(3_600);
         EventService laterService = new EventService(storeAt(later), retention, EventAnnouncer.NONE, Clock.fixed(later, ZoneOffset.UTC));
         laterService.update(id, new EventUpdate(null, null, null, EventStatus.FAILED, null, null, null, null, null),
-                new Caller(new herald.auth.Principal("admin"), null, "api"));
+                new Caller(new herald.auth.Principal("admin", herald.auth.Role.ADMIN, null), null, "api"));
         long expected = later.getEpochSecond() + 86_400;
         assertThat(laterService.find(id).orElseThrow().expiresAt()).isEqualTo(expected);
         var claim = dynamoDb.getItem(r -> r.tableName(environment.get("EVENT_HASHES_TABLE"))

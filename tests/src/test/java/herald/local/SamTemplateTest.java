@@ -137,8 +137,25 @@ class SamTemplateTest {
                     }
                 });
             }
-            assertThat(policyTables).as(id + " table policies").containsExactlyInAnyOrderElementsOf(usedTables);
+            assertThat(new java.util.TreeSet<>(policyTables)).as(id + " table policies")
+                    .isEqualTo(new java.util.TreeSet<>(usedTables));
         });
+    }
+
+    /** The functions that only check keys read the keys table and may set lastUsedAt, nothing else of it. */
+    @Test
+    void theKeyCheckingFunctionsCannotWriteAKey() {
+        Map<String, Object> resources = SamTemplate.map(CloudFormationYaml.read(LocalHeraldExtension.template())
+                .get("Resources"), "Resources");
+        for (String id : List.of("AuthorizerFunction", "RealtimeFunction")) {
+            List<?> policies = (List<?>) SamTemplate.map(SamTemplate.map(resources.get(id), id).get("Properties"), id)
+                    .get("Policies");
+            String text = String.valueOf(policies);
+            assertThat(text).as(id).doesNotContain("DynamoDBCrudPolicy={TableName={Ref=ApiKeysTable}}")
+                    .doesNotContain("DynamoDBWritePolicy={TableName={Ref=ApiKeysTable}}")
+                    .contains("DynamoDBReadPolicy={TableName={Ref=ApiKeysTable}}")
+                    .contains("dynamodb:Attributes=[id, lastUsedAt]");
+        }
     }
 
     @Test

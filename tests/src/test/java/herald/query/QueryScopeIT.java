@@ -3,6 +3,7 @@ package herald.query;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import herald.auth.Principal;
+import herald.auth.Role;
 import herald.events.TopicRegistry;
 import herald.local.LocalHerald;
 import herald.testing.HeraldClient;
@@ -51,8 +52,8 @@ class QueryScopeIT {
         String mine = api.dispatch("{\"topic\":\"" + prefix + ".a\",\"project\":\"" + prefix + "_mine\"}");
         String theirs = api.dispatch("{\"topic\":\"" + prefix + ".a\",\"project\":\"" + prefix + "_theirs\"}");
         String shared = api.dispatch("{\"topic\":\"" + prefix + ".a\"}");
-        Principal limited = new Principal("limited", Set.of(prefix + "_mine"));
-        Principal everyone = new Principal("admin");
+        Principal limited = new Principal("limited", Role.ADMIN, Set.of(prefix + "_mine"));
+        Principal everyone = new Principal("admin", Role.ADMIN, null);
 
         assertThat(ids("topics: [\"" + prefix + ".*\"]", everyone)).containsExactly(mine, theirs, shared);
         assertThat(ids("topics: [\"" + prefix + ".*\"]", limited)).containsExactly(mine, shared);

@@ -29,7 +29,7 @@ final class AuthBenchmark {
     static void run(Path template) throws Exception {
         try (LocalHerald herald = LocalHerald.start(template, "127.0.0.1", 0, Map.of("AdminApiKey", KEY))) {
             Map<String, String> environment = herald.functionEnvironment("AuthorizerFunction");
-            var dynamoDb = herald.dynamoDb();
+            var dynamoDb = Seeding.functionLikeClient(environment);
             String table = environment.get("API_KEYS_TABLE");
             String stored = "hk_benchmarkkey0123456789abcdefghijklmnopqrstu";
             Instant now = Instant.now();

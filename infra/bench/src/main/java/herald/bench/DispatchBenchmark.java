@@ -50,7 +50,7 @@ final class DispatchBenchmark {
                 Map.of("AdminApiKey", KEY))) {
             Map<String, String> environment = herald.functionEnvironment("EventsFunction");
             EventsFunction handler = new EventsFunction(environment);
-            DynamoDbClient dynamoDb = herald.dynamoDb();
+            DynamoDbClient dynamoDb = Seeding.functionLikeClient(environment);
             String eventsTable = environment.get("EVENTS_TABLE");
             String hashesTable = environment.get("EVENT_HASHES_TABLE");
             String body = "{\"topic\":\"bench.dispatch\",\"project\":\"bench\",\"description\":\"benchmark event\","

@@ -2,6 +2,7 @@ package herald.bench;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import herald.auth.Principal;
+import herald.auth.Role;
 import herald.enroll.EnrollRequest;
 import herald.enroll.EnrollService;
 import herald.enroll.Job;
@@ -128,7 +129,7 @@ final class EnrollBenchmark {
     }
 
     private static Caller caller(String sender) {
-        return new Caller(new Principal("admin"), sender, "service");
+        return new Caller(new Principal("admin", Role.ADMIN, null), sender, "service");
     }
 
     /** Ordinary enroll calls until the queue has nothing to do: the cursor passes the seeded history. */

@@ -36,7 +36,7 @@ final class QueryBenchmark {
     private static final int NEWEST = 300;
     private static final int REPEATS = Benchmarks.size(40, 2);
     private static final String KEY = "bench-admin-key-0123456789abcdef-0123456789";
-    private static final herald.auth.Principal EVERYONE = new herald.auth.Principal("admin");
+    private static final herald.auth.Principal EVERYONE = new herald.auth.Principal("admin", herald.auth.Role.ADMIN, null);
 
     private QueryBenchmark() {
     }
@@ -45,7 +45,7 @@ final class QueryBenchmark {
         try (LocalHerald herald = LocalHerald.start(template, "127.0.0.1", 0,
                 Map.of("AdminApiKey", KEY))) {
             Map<String, String> environment = herald.functionEnvironment("QueryFunction");
-            DynamoDbClient dynamoDb = herald.dynamoDb();
+            DynamoDbClient dynamoDb = Seeding.functionLikeClient(environment);
             ExecutorService pool = Executors.newFixedThreadPool(4);
             try {
                 seed(dynamoDb, environment, pool);

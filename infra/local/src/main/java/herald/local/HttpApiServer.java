@@ -81,7 +81,14 @@ final class HttpApiServer implements AutoCloseable {
                 send(exchange, 404, "{\"message\":\"Not Found\"}");
                 return;
             }
-            APIGatewayV2HTTPEvent event = HttpApiEvents.build(exchange, match.get(), stage, body);
+            APIGatewayV2HTTPEvent event;
+            try {
+                event = HttpApiEvents.build(exchange, match.get(), stage, body);
+            } catch (IllegalArgumentException malformed) {
+                // a bad percent-encoding in the path or query: API Gateway refuses it before any function runs
+                send(exchange, 400, "{\"message\":\"Bad Request\"}");
+                return;
+            }
             String authorizer = match.get().route().authorizer();
             if (authorizer != null) {
                 LambdaAuthorizers.Decision decision = authorizers.authorize(authorizer, event);
