@@ -245,7 +245,7 @@ final class EnrollPass {
                         return new Event(current.id(), current.hash(), current.topic(), worker.sender(),
                                 worker.senderType(), current.project(), worker.user(), current.dependsOn(),
                                 EventStatus.PENDING, retries, description, current.summary(), current.payload(),
-                                current.createdAt(), at, retention.expiresAt(current.topic(), at));
+                                current.createdAt(), at, retention.expiresAt(current.topic(), at), worker.principal());
                     });
                 } catch (LostRaceException e) {
                     return Optional.empty();
@@ -260,7 +260,8 @@ final class EnrollPass {
         Event job = new Event(EventIds.newId(createdAt.toEpochMilli()), request.targetHash(source.id()),
                 request.targetTopic(), worker.sender(), worker.senderType(), source.project(), worker.user(), source.id(),
                 EventStatus.PENDING, 0, request.description() != null ? request.description() : request.defaultDescription(),
-                empty, empty.deepCopy(), createdAt, createdAt, retention.expiresAt(request.targetTopic(), createdAt));
+                empty, empty.deepCopy(), createdAt, createdAt, retention.expiresAt(request.targetTopic(), createdAt),
+                worker.principal());
         try {
             if (request.sequential()) {
                 // The head moves to the new job; the cursor stays, and passes this source once its job is done.

@@ -42,7 +42,7 @@ public final class EnrollService {
         String sender = request.sender() != null ? request.sender()
                 : caller.senderHeader() != null ? caller.senderHeader() : caller.userName();
         String senderType = request.senderType() != null ? request.senderType() : caller.senderType();
-        Worker worker = new Worker(sender, senderType, caller.userName());
+        Worker worker = new Worker(sender, senderType, caller.userName(), caller.principal());
         return new EnrollPass(settings, request, worker, settings.clock().instant()).run();
     }
 

@@ -1,5 +1,10 @@
 package herald.enroll;
 
-/** Who asks for work: the sender that holds jobs, its sender type, and the user recorded on jobs it creates. */
-record Worker(String sender, String senderType, String user) {
+import herald.auth.Principal;
+
+/**
+ * Who asks for work: the sender that holds jobs, its sender type, the user recorded on jobs it creates, and the
+ * caller behind it (recorded on those jobs as who caused them).
+ */
+record Worker(String sender, String senderType, String user, Principal principal) {
 }

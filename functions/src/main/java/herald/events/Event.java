@@ -5,8 +5,9 @@ import java.time.Instant;
 
 /**
  * A stored event: the fifteen fields of the Ayon event model, plus {@code expiresAt}, the epoch second after
- * which retention removes it ({@code null}: kept until deleted). {@code progress} is not here: it is never
- * stored.
+ * which retention removes it ({@code null}: kept until deleted), and {@code causedBy}, the caller who dispatched it
+ * with the role and projects it had then (never shown to clients; what a trigger's script runs with; null for events
+ * stored before it was recorded). {@code progress} is not here: it is never stored.
  */
 public record Event(
         String id,
@@ -24,7 +25,8 @@ public record Event(
         ObjectNode payload,
         Instant createdAt,
         Instant updatedAt,
-        Long expiresAt) {
+        Long expiresAt,
+        herald.auth.Principal causedBy) {
 
     public boolean isExpired(Instant now) {
         return expiresAt != null && expiresAt <= now.getEpochSecond();
@@ -54,6 +56,7 @@ public record Event(
         builder.createdAt = createdAt;
         builder.updatedAt = updatedAt;
         builder.expiresAt = expiresAt;
+        builder.causedBy = causedBy;
         return builder;
     }
 
@@ -83,6 +86,7 @@ public record Event(
         private Instant createdAt;
         private Instant updatedAt;
         private Long expiresAt;
+        private herald.auth.Principal causedBy;
 
         private Builder() {
         }
@@ -167,8 +171,14 @@ public record Event(
             return this;
         }
 
+        public Builder causedBy(herald.auth.Principal causedBy) {
+            this.causedBy = causedBy;
+            return this;
+        }
+
         public Event build() {
-            return new Event(id, hash, topic, sender, senderType, project, user, dependsOn, status, retries, description, summary, payload, createdAt, updatedAt, expiresAt);
+            return new Event(id, hash, topic, sender, senderType, project, user, dependsOn, status, retries,
+                    description, summary, payload, createdAt, updatedAt, expiresAt, causedBy);
         }
     }
 }

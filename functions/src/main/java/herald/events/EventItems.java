@@ -1,12 +1,17 @@
 package herald.events;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import herald.auth.Principal;
+import herald.auth.Role;
 import herald.kernel.Json;
 import herald.kernel.PayloadTooLargeException;
 import herald.kernel.Timestamps;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
@@ -38,6 +43,9 @@ public final class EventItems {
     static final String CREATED_KEY = EventsTable.CREATED_KEY;
     static final String EXPIRES_AT = EventsTable.EXPIRES_AT;
     static final String OPEN_JOB = EventsTable.OPEN_JOB;
+    /** The role and projects of whoever dispatched the event, when it was dispatched (never on the wire). */
+    static final String CAUSED_BY_ROLE = "causedByRole";
+    static final String CAUSED_BY_PROJECTS = "causedByProjects";
     private static final java.util.Set<EventStatus> OPEN_STATUSES =
             java.util.EnumSet.of(EventStatus.PENDING, EventStatus.IN_PROGRESS, EventStatus.FAILED, EventStatus.RESTARTED);
 
@@ -68,6 +76,13 @@ public final class EventItems {
         if (isOpenJob(event)) {
             item.put(OPEN_JOB, s(event.topic()));
         }
+        if (event.causedBy() != null) {
+            item.put(CAUSED_BY_ROLE, s(event.causedBy().role().wireName()));
+            if (event.causedBy().projects() != null) {
+                item.put(CAUSED_BY_PROJECTS, event.causedBy().projects().isEmpty() ? AttributeValue.fromL(List.of())
+                        : AttributeValue.fromSs(new ArrayList<>(event.causedBy().projects())));
+            }
+        }
         return item;
     }
 
@@ -88,7 +103,23 @@ public final class EventItems {
                 (ObjectNode) Json.readStored(item.get(PAYLOAD).s()),
                 Timestamps.parse(item.get(CREATED_AT).s()),
                 Timestamps.parse(item.get(UPDATED_AT).s()),
-                item.containsKey(EXPIRES_AT) ? Long.valueOf(item.get(EXPIRES_AT).n()) : null);
+                item.containsKey(EXPIRES_AT) ? Long.valueOf(item.get(EXPIRES_AT).n()) : null,
+                causedBy(item));
+    }
+
+    /** Who caused the event, with the rights it had then; null when not recorded or of a role no longer known. */
+    private static Principal causedBy(Map<String, AttributeValue> item) {
+        Role role = item.containsKey(CAUSED_BY_ROLE) ? Role.parse(item.get(CAUSED_BY_ROLE).s()) : null;
+        String user = text(item, USER);
+        if (role == null || user == null) {
+            return null;
+        }
+        Set<String> projects = null;
+        if (item.containsKey(CAUSED_BY_PROJECTS)) {
+            AttributeValue value = item.get(CAUSED_BY_PROJECTS);
+            projects = value.hasSs() ? Set.copyOf(value.ss()) : Set.of();
+        }
+        return new Principal(user, role, projects);
     }
 
     /** A job (an event that depends on another) that is not finished or aborted. */

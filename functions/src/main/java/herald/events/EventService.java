@@ -76,6 +76,7 @@ public final class EventService {
                 .createdAt(now)
                 .updatedAt(now)
                 .expiresAt(retention.expiresAt(request.topic(), now))
+                .causedBy(caller.principal())
                 .build();
         if (!request.store()) {
             announce(event, () -> announcer.dispatched(event));

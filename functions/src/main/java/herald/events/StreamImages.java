@@ -4,7 +4,11 @@ import java.util.HashMap;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
-/** A DynamoDB stream image, as Lambda delivers it, as the SDK item {@link EventItems} reads: strings and numbers. */
+/**
+ * A DynamoDB stream image, as Lambda delivers it, as the SDK item {@link EventItems} reads: strings, numbers, string
+ * sets and lists of strings (what an event item holds). Nothing is dropped silently: an attribute of another type
+ * fails the conversion, since leaving out, say, the projects a caller was limited to would widen its rights.
+ */
 public final class StreamImages {
 
     private StreamImages() {
@@ -26,13 +30,23 @@ public final class StreamImages {
     public static Map<String, AttributeValue> toItem(
             Map<String, com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue> image) {
         Map<String, AttributeValue> item = new HashMap<>();
-        image.forEach((name, value) -> {
-            if (value.getS() != null) {
-                item.put(name, AttributeValue.fromS(value.getS()));
-            } else if (value.getN() != null) {
-                item.put(name, AttributeValue.fromN(value.getN()));
-            }
-        });
+        image.forEach((name, value) -> item.put(name, convert(name, value)));
         return item;
+    }
+
+    private static AttributeValue convert(String name,
+            com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue value) {
+        if (value.getS() != null) {
+            return AttributeValue.fromS(value.getS());
+        } else if (value.getN() != null) {
+            return AttributeValue.fromN(value.getN());
+        } else if (value.getSS() != null) {
+            return AttributeValue.fromSs(value.getSS());
+        } else if (value.getL() != null) {
+            return AttributeValue.fromL(value.getL().stream().map(element -> convert(name, element)).toList());
+        } else if (value.getBOOL() != null) {
+            return AttributeValue.fromBool(value.getBOOL());
+        }
+        throw new IllegalArgumentException("Stream image attribute " + name + " has a type events do not hold");
     }
 }

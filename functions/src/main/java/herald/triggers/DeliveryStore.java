@@ -52,14 +52,17 @@ public final class DeliveryStore {
         return item == null || item.isEmpty() ? Optional.empty() : Optional.of(fromItem(item));
     }
 
-    /** A trigger's deliveries, newest first, at most {@code limit}. */
+    /**
+     * A trigger's deliveries, newest first, at most {@code limit}. Every page of the trigger's partition is read (its
+     * sort key, the delivery id, is not in time order), so the newest are never missed; deliveries expire after
+     * {@code KEEP_SECONDS}, which bounds it.
+     */
     public List<Delivery> list(String trigger, int limit) {
-        QueryResponse page = dynamoDb.query(r -> r.tableName(table).keyConditionExpression("#t = :t")
-                .expressionAttributeNames(Map.of("#t", "trigger"))
-                .expressionAttributeValues(Map.of(":t", AttributeValue.fromS(trigger)))
-                .limit(1000));
         List<Delivery> deliveries = new ArrayList<>();
-        page.items().forEach(item -> deliveries.add(fromItem(item)));
+        dynamoDb.queryPaginator(r -> r.tableName(table).keyConditionExpression("#t = :t")
+                        .expressionAttributeNames(Map.of("#t", "trigger"))
+                        .expressionAttributeValues(Map.of(":t", AttributeValue.fromS(trigger))))
+                .items().forEach(item -> deliveries.add(fromItem(item)));
         deliveries.sort(java.util.Comparator.comparing(Delivery::createdAt).reversed());
         return deliveries.size() > limit ? deliveries.subList(0, limit) : deliveries;
     }

@@ -3,7 +3,6 @@ package herald.triggers;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import herald.auth.Principal;
-import herald.auth.Role;
 import herald.events.Event;
 import herald.events.EventJson;
 import herald.kernel.Json;
@@ -23,8 +22,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What a matched trigger does with an event. Webhooks are recorded and retried ({@link Webhooks}); a notification
- * goes to every live WebSocket connection of the named users whose key may see the event's project; a script runs as the user {@code trigger:<name>}
- * with role admin, and its log is kept as every script's is. Events caused by triggers (their user starts with
+ * goes to every live WebSocket connection of the named users whose key may see the event's project; a script runs as
+ * the user {@code trigger:<name>} with the role and projects of whoever caused the event (recorded on the event when it
+ * was dispatched), so it never has more rights than that caller, and its log is kept as every script's is. Events caused by triggers (their user starts with
  * {@code trigger:}) fire no triggers, so a trigger cannot feed itself.
  *
  * <p>Thread-safe.
@@ -128,7 +128,15 @@ public final class TriggerActions {
             return;
         }
         String name = trigger.action().get("script").asText();
-        Principal principal = new Principal(USER_PREFIX + trigger.name(), Role.ADMIN, null);
+        if (event.causedBy() == null) {
+            // no rights are known for it, so none are given: the script does not run
+            LOG.warn("Trigger {} does not run script {} for event {}: the event records no caller with a known role",
+                    trigger.name(), name, event.id());
+            return;
+        }
+        // the trigger's own name (events it causes fire no triggers), with the rights of whoever caused the event
+        Principal principal = new Principal(USER_PREFIX + trigger.name(), event.causedBy().role(),
+                event.causedBy().projects());
         Optional<LoadedScript> script = scripts.begin().eventScript(name);
         if (script.isEmpty()) {
             LOG.warn("Trigger {} runs script {}, which does not exist or is inactive", trigger.name(), name);

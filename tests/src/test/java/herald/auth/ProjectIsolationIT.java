@@ -110,6 +110,40 @@ class ProjectIsolationIT {
     }
 
     @Test
+    void aQueuedScriptRunsWithTheProjectsOfTheCallerWhoCausedIt() {
+        String script = "events.post.queued";
+        String topic = prefix + ".queued";
+        assertThat(admin.post("/api/v2/system/event_script", "{\"name\":\"" + script + "\",\"content\":"
+                + "\"if (String(event.request.payload.topic).startsWith('" + prefix + ".queued')) { platform.dispatch("
+                + "{topic: '" + prefix + ".leaked', project: '" + theirs + "'}); }\"}").status()).isEqualTo(201);
+        try {
+            HeraldClient limited = limited("service");
+            String cause = limited.dispatch("{\"topic\":\"" + topic + "\",\"project\":\"" + mine + "\"}");
+            // the job the call left runs later, from the stream, as the limited key's caller: its dispatch is refused
+            org.awaitility.Awaitility.await("the queued job ends").atMost(java.time.Duration.ofSeconds(20))
+                    .pollInterval(java.time.Duration.ofMillis(50))
+                    .until(() -> jobOf(cause) != null && !jobOf(cause).get("status").asText().equals("pending"));
+            assertThat(jobOf(cause).get("status").asText()).isEqualTo("failed");
+            assertThat(admin.get("/api/events?topics=" + prefix + ".leaked").json().get("events"))
+                    .as("nothing was written into the other project").isEmpty();
+        } finally {
+            admin.delete("/api/v2/system/event_script/" + script + "?purge=true");
+        }
+    }
+
+    /** The queued-script job that a call with this dispatched event left (its payload holds the call). */
+    private JsonNode jobOf(String eventId) {
+        for (JsonNode job : admin.get("/api/events?topics=script.queued&limit=200").json().get("events")) {
+            JsonNode full = admin.get("/api/events/" + job.get("id").asText()).json();
+            if (full.path("payload").path("event").path("response").path("content").path("id").asText()
+                    .equals(eventId)) {
+                return full;
+            }
+        }
+        return null;
+    }
+
+    @Test
     void writesOnlyIntoItsProjects() {
         HeraldClient service = limited("service");
         String topic = prefix + ".write";

@@ -191,6 +191,26 @@ class ScriptingIT {
     }
 
     @Test
+    void aScriptThatLoopsOverPlatformCallsStopsWithItsRun() {
+        String topic = unique("scripting.loop");
+        assertThat(script("events.post.pre_process", """
+                const p = event.request.payload || {};
+                if (String(p.topic || "").startsWith("scripting.loop")) {
+                  while (true) { try { platform.dispatch({topic: p.topic + ".echo", store: true}); } catch (e) { } }
+                }
+                """, false).status()).isEqualTo(201);
+        Response response = api.post("/api/events", "{\"topic\":\"" + topic + "\"}");
+        assertThat(response.status()).isEqualTo(500);
+        assertThat(response.json().get("detail").asText()).contains("was stopped");
+        // at most 100 platform calls a run, and none once its request has its answer
+        int made = api.get("/api/events?topics=" + topic + ".echo&limit=500").json().get("events").size();
+        assertThat(made).isBetween(1, 100);
+        org.awaitility.Awaitility.await("no dispatch after the run ended").during(java.time.Duration.ofSeconds(2))
+                .atMost(java.time.Duration.ofSeconds(5)).until(() -> api.get("/api/events?topics=" + topic
+                        + ".echo&limit=500").json().get("events").size() == made);
+    }
+
+    @Test
     void hostClassesFilesProcessesAndTheNetworkAreOutOfReach() {
         String topic = unique("scripting.escape");
         script("events.post.pre_process", "return 1;", false);

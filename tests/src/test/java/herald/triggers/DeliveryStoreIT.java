@@ -42,4 +42,23 @@ class DeliveryStoreIT {
                 .filter(d -> d.trigger().equals(trigger)).map(Delivery::id).toList();
         assertThat(due).containsExactly(onTheSecond.id(), within.id());
     }
+
+    @Test
+    void theListingReadsPastOnePageAndShowsTheNewestFirst() {
+        String trigger = "pages-" + UUID.randomUUID();
+        Instant start = Instant.parse("2026-06-01T00:00:00Z");
+        String large = "{\"x\":\"" + "y".repeat(200_000) + "\"}";
+        for (int i = 0; i < 12; i++) {
+            Instant at = start.plusSeconds(i);
+            // 12 deliveries of 200 KB: more than the 1 MB one Query page holds
+            store.save(new Delivery(trigger, "msg_" + UUID.randomUUID().toString().replace("-", ""), "e".repeat(32),
+                    "a.b.c", "https://example.com/hook", large, "delivered", List.of(), 8, null, at));
+        }
+        List<Delivery> listed = store.list(trigger, 50);
+        assertThat(listed).hasSize(12);
+        assertThat(listed.get(0).createdAt()).isEqualTo(start.plusSeconds(11));
+        assertThat(listed.get(11).createdAt()).isEqualTo(start);
+        assertThat(store.list(trigger, 3)).extracting(Delivery::createdAt)
+                .containsExactly(start.plusSeconds(11), start.plusSeconds(10), start.plusSeconds(9));
+    }
 }

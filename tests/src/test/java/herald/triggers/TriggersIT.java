@@ -210,6 +210,50 @@ class TriggersIT {
     }
 
     @Test
+    void aScriptActionRunsWithTheRightsOfWhoeverCausedTheEvent() throws Exception {
+        String script = "trigger." + prefix + ".walls.queued";
+        String other = prefix + "_other";
+        Response created = admin.post("/api/v2/system/event_script", "{\"name\":\"" + script + "\",\"content\":"
+                + "\"platform.dispatch({topic: '" + prefix + ".echo', project: '" + other + "', "
+                + "payload: {from: event.event.id}});\"}");
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        Response trigger = admin.post("/api/v2/system/trigger", "{\"name\":\"" + prefix + "-walls\",\"filter\":"
+                + "{\"event\":\"" + prefix + ".knock\"},\"action\":{\"type\":\"script\",\"script\":\"" + script + "\"}}");
+        assertThat(trigger.status()).as(trigger.body()).isEqualTo(201);
+        try {
+            // a key limited to its own project causes the event: the script may not write into another project
+            HeraldClient limited = admin.withKey(ApiKeys.create(admin, ApiKeys.uniqueName("walls"), "service",
+                    List.of(prefix + "_mine")));
+            String knock = limited.dispatch("{\"topic\":\"" + prefix + ".knock\",\"project\":\"" + prefix + "_mine\"}");
+            JsonNode log = await("the script's log").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> logOf(script), found -> found != null);
+            assertThat(log.toString()).contains("may not dispatch events of project");
+            assertThat(admin.get("/api/events?topics=" + prefix + ".echo").json().get("events")).isEmpty();
+
+            // the same trigger, caused by an admin: the script has an admin's rights, and its event lands
+            String second = dispatch(prefix + ".knock", "{}");
+            JsonNode echoes = await("the admin's echo").atMost(Duration.ofSeconds(20))
+                    .pollInterval(Duration.ofMillis(50))
+                    .until(() -> admin.get("/api/events?topics=" + prefix + ".echo").json().get("events"),
+                            e -> !e.isEmpty());
+            assertThat(echoes).hasSize(1);
+            assertThat(echoes.get(0).at("/payload/from").asText()).isEqualTo(second).isNotEqualTo(knock);
+        } finally {
+            admin.delete("/api/v2/system/trigger/" + prefix + "-walls?purge=true");
+            admin.delete("/api/v2/system/event_script/" + script + "?purge=true");
+        }
+    }
+
+    private JsonNode logOf(String script) {
+        for (JsonNode event : admin.get("/api/events?topics=log.script&includeLogs=true&limit=200").json().get("events")) {
+            if (event.at("/summary/script").asText().equals(script)) {
+                return event;
+            }
+        }
+        return null;
+    }
+
+    @Test
     void aScriptActionRunsTheScriptWithTheEventAndWhatItDispatchesFiresNoTrigger() throws Exception {
         String script = "trigger." + prefix + ".run.queued";
         Response created = admin.post("/api/v2/system/event_script", "{\"name\":\"" + script + "\",\"content\":"
