@@ -15,9 +15,6 @@ public interface KeyChangeLog {
     /** Records a change; changes older than {@link #KEPT} may be forgotten. */
     void record(KeyChange change);
 
-    /** For functions without the table: changes go nowhere (only the deployment's own key works there). */
-    KeyChangeLog NONE = change -> { };
-
     /** The changes recorded within {@link #KEPT}, by fingerprint: what a call reads with its stamp. */
     interface Snapshot {
         Snapshot EMPTY = Map::of;

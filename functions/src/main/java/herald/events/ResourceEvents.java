@@ -31,20 +31,15 @@ public final class ResourceEvents {
         }
     }
 
-    /** For handlers built without an events store (unit tests): nothing is sent. */
-    public static final ResourceEvents NONE = new ResourceEvents(null);
     private static final Logger LOG = LoggerFactory.getLogger(ResourceEvents.class);
 
     private final EventService events;
 
     public ResourceEvents(EventService events) {
-        this.events = events;
+        this.events = java.util.Objects.requireNonNull(events, "events");
     }
 
     public void emit(Change change, String type, String id, Principal user, String requestId) {
-        if (events == null) {
-            return;
-        }
         ObjectNode body = Json.MAPPER.createObjectNode();
         body.put("topic", change.topic());
         body.put("sender", "herald");

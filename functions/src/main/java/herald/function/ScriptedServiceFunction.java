@@ -60,7 +60,9 @@ public final class ScriptedServiceFunction implements RequestHandler<APIGatewayV
             throw new NotFoundException("No route for " + request.method() + " " + request.path()
                     + "; docs/api.md lists the /api/v2/system routes");
         }
-        Optional<LoadedScript> service = library.begin().service(name);
+        // the call's stamp, read already for its key check
+        ScriptLibrary.Lookup lookup = request.stamp().map(library::begin).orElseGet(library::begin);
+        Optional<LoadedScript> service = lookup.service(name);
         if (service.isEmpty()) {
             throw new NotFoundException("No scripted service named '" + Names.abbreviate(name) + "'; create one with POST "
                     + "/api/v2/system/service");

@@ -41,6 +41,11 @@ public final class ApiRequest {
         return new ApiRequest(event, read);
     }
 
+    /** The same call with the request a pre_process script changed: its stamp (and so its key check) stays. */
+    ApiRequest withEvent(APIGatewayV2HTTPEvent changed) {
+        return new ApiRequest(changed, stamp);
+    }
+
     /** The per-call stamp read for this request, if its function has one. */
     public Optional<CacheStamps.Stamp> stamp() {
         return Optional.ofNullable(stamp);

@@ -98,7 +98,7 @@ public final class ScriptHooks {
                 boolean responseSet = setResponse != null && !setResponse.isNull();
                 if (pre.get().record().allowEventModification()) {
                     if (requestChanged && request2 != null && request2.isObject()) {
-                        forward = ApiRequest.of(ScriptEvents.withRequest(request.event(), request2));
+                        forward = request.withEvent(ScriptEvents.withRequest(request.event(), request2));
                         scriptEvent.set("request", request2);
                     }
                     if (responseSet) {

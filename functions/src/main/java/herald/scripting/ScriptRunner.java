@@ -39,10 +39,6 @@ public final class ScriptRunner {
         this.logs = logs;
     }
 
-    public ScriptSandbox sandbox() {
-        return sandbox;
-    }
-
     /** Runs the script; {@code warnings} are added to its log, which is kept once the caller has added its own. */
     public ScriptRun run(LoadedScript script, ObjectNode event, Principal principal) {
         Caller caller = new Caller(principal, script.name(), "script");

@@ -142,6 +142,13 @@ class SamTemplateTest {
         });
     }
 
+    /** Every ARN names its partition through AWS::Partition, so the stack deploys in China and GovCloud too. */
+    @Test
+    void noArnHardCodesThePartition() throws Exception {
+        String text = java.nio.file.Files.readString(LocalHeraldExtension.template());
+        assertThat(text).doesNotContain("arn:aws:");
+    }
+
     /** The functions that only check keys read the keys table and may set lastUsedAt, nothing else of it. */
     @Test
     void theKeyCheckingFunctionsCannotWriteAKey() {
