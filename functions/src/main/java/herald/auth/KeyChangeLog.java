@@ -17,8 +17,6 @@ public interface KeyChangeLog {
 
     /** The changes recorded within {@link #KEPT}, by fingerprint: what a call reads with its stamp. */
     interface Snapshot {
-        Snapshot EMPTY = Map::of;
-
         Map<String, KeyChange> keyChanges();
     }
 }

@@ -2,7 +2,6 @@ package herald.http;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import herald.auth.AuthorizerContext;
-import herald.auth.KeyChangeLog;
 import herald.auth.Principal;
 import herald.events.Caller;
 import herald.kernel.Flags;
@@ -17,6 +16,7 @@ import java.util.Base64;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * One HTTP API request as a handler reads it: the route key the template declared, headers by lower-case name,
@@ -25,9 +25,10 @@ import java.util.Optional;
 public final class ApiRequest {
 
     private final APIGatewayV2HTTPEvent event;
-    private final CacheStamps.Stamp stamp;
+    /** The call's stamp, read at most once and only when something needs it; null without a stamp table. */
+    private final Supplier<CacheStamps.Stamp> stamp;
 
-    private ApiRequest(APIGatewayV2HTTPEvent event, CacheStamps.Stamp stamp) {
+    private ApiRequest(APIGatewayV2HTTPEvent event, Supplier<CacheStamps.Stamp> stamp) {
         this.event = event;
         this.stamp = stamp;
     }
@@ -36,9 +37,18 @@ public final class ApiRequest {
         return new ApiRequest(event, null);
     }
 
-    /** This request with the per-call stamp its function read for it (key changes, the script cache's state). */
-    ApiRequest withStamp(CacheStamps.Stamp read) {
-        return new ApiRequest(event, read);
+    /**
+     * This request with its function's per-call stamp (key changes, the script cache's state), read on first use:
+     * a call without a valid key or a script to run never reads it.
+     */
+    ApiRequest withStamps(CacheStamps stamps) {
+        CacheStamps.Stamp[] read = new CacheStamps.Stamp[1];
+        return new ApiRequest(event, () -> {
+            if (read[0] == null) {
+                read[0] = stamps.current();
+            }
+            return read[0];
+        });
     }
 
     /** The same call with the request a pre_process script changed: its stamp (and so its key check) stays. */
@@ -48,7 +58,7 @@ public final class ApiRequest {
 
     /** The per-call stamp read for this request, if its function has one. */
     public Optional<CacheStamps.Stamp> stamp() {
-        return Optional.ofNullable(stamp);
+        return stamp == null ? Optional.empty() : Optional.of(stamp.get());
     }
 
     /** {@code "POST /api/events"}, as declared in template.yaml, or {@code "$default"}. */
@@ -67,8 +77,9 @@ public final class ApiRequest {
      * is then closed, not open).
      */
     public Principal principal() {
+        // the stamp is read only once the context names a caller: a call without a valid key costs no read
         return AuthorizerContext.current(authorizerContext(),
-                stamp == null ? KeyChangeLog.Snapshot.EMPTY : stamp, Instant.now());
+                () -> stamp().map(CacheStamps.Stamp::keyChanges).orElse(Map.of()), Instant.now());
     }
 
     /** The caller when the request carried a valid key; empty otherwise (for routes open to everyone). */

@@ -49,14 +49,15 @@ public final class HttpEndpoint {
     public APIGatewayV2HTTPResponse handle(APIGatewayV2HTTPEvent event) {
         ApiRequest received = ApiRequest.of(event);
         return RequestGuard.respond(received, () -> {
-            // the call's one stamp read: key changes since a cached authorization, and the script cache's state
-            ApiRequest request = stamps == null ? received : received.withStamp(stamps.current());
+            // the call's one stamp read, when it needs it: key changes since a cached authorization, and the script
+            // cache's state
+            ApiRequest request = stamps == null ? received : received.withStamps(stamps);
             Route route = Routes.byKey(request.routeKey()).filter(r -> r.function().equals(function))
                     .orElseThrow(() -> new NotFoundException(function + " has no route " + request.routeKey()));
+            boolean open = route.access() == Access.PUBLIC || route.access() == Access.SIGNED;
             // on open routes a valid key still makes the caller known, so that scripts run for it
-            Principal caller = request.optionalPrincipal().orElse(null);
-            if (route.access() != Access.PUBLIC && route.access() != Access.SIGNED) {
-                caller = request.principal();
+            Principal caller = open ? request.optionalPrincipal().orElse(null) : request.principal();
+            if (!open) {
                 // the route's role, before anything of the request is read; the domain checks the finer rights
                 if (route.access() == Access.ADMIN) {
                     Permissions.requireAdmin(caller, "call " + route.key());
