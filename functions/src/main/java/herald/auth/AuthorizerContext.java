@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -74,6 +75,12 @@ public final class AuthorizerContext {
             throw new UnauthorizedException(ApiKeyAuthenticator.INVALID_KEY);
         }
         return new Principal(principal.name(), change.role(), change.projects());
+    }
+
+    /** When the key the authorizer checked expires; empty for a key that never does. */
+    public static Optional<Instant> expiresAt(Map<String, Object> context) {
+        Object expires = context == null ? null : context.get(EXPIRES_AT);
+        return expires == null ? Optional.empty() : Optional.of(Instant.ofEpochMilli(Long.parseLong(String.valueOf(expires))));
     }
 
     public static Map<String, Object> denied(String detail) {

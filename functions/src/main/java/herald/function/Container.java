@@ -19,6 +19,7 @@ import herald.realtime.ConnectionRegistry;
 import herald.realtime.RealtimeAnnouncer;
 import herald.scripting.CacheStamps;
 import herald.scripting.GitHubWebhook;
+import herald.scripting.QueuedScripts;
 import herald.scripting.ScriptAdmin;
 import herald.scripting.ScriptLibrary;
 import herald.scripting.ScriptLogs;
@@ -30,6 +31,7 @@ import herald.triggers.DeliveryStore;
 import herald.triggers.TriggerActions;
 import herald.triggers.TriggerAdmin;
 import herald.triggers.TriggerMatcher;
+import herald.triggers.TriggerReactions;
 import herald.triggers.TriggerStore;
 import herald.triggers.Triggers;
 import herald.triggers.WebhookSender;
@@ -208,6 +210,10 @@ final class Container {
                 new ScriptLogs(events())));
     }
 
+    QueuedScripts queuedScripts() {
+        return once(QueuedScripts.class, () -> new QueuedScripts(scripts(), scriptRunner(), events()));
+    }
+
     /** The scripts around the function's HTTP calls, or none when its template gives it no scripts table. */
     ScriptHooks scriptHooks() {
         return once(ScriptHooks.class, () -> runsScripts()
@@ -226,14 +232,16 @@ final class Container {
     // keys
 
     ApiKeyAdmin apiKeyAdmin() {
-        return once(ApiKeyAdmin.class, () -> new ApiKeyAdmin(apiKeyStore(), resourceEvents(), cacheStamps(), clock));
+        return once(ApiKeyAdmin.class,
+                () -> new ApiKeyAdmin(apiKeyStore(), resourceEvents(), cacheStamps(), broadcaster(), clock));
     }
 
     // triggers
 
     Triggers triggers() {
         return once(Triggers.class, () -> {
-            TriggerStore store = new TriggerStore(dynamoDb(), environment.required("TRIGGERS_TABLE"),
+            // without the triggers table (DeliveryRetryFunction), the store serves webhook secrets only
+            TriggerStore store = new TriggerStore(dynamoDb(), environment.optional("TRIGGERS_TABLE").orElse(null),
                     environment.optional("TRIGGER_SECRETS_TABLE").orElse(null));
             DeliveryStore deliveries = environment.optional("DELIVERIES_TABLE")
                     .map(table -> new DeliveryStore(dynamoDb(), table)).orElse(null);
@@ -247,6 +255,10 @@ final class Container {
             return new Triggers(store, deliveries, webhooks, new TriggerMatcher(store),
                     new TriggerActions(webhooks, notifications, library, runner, clock), allowPrivate);
         });
+    }
+
+    TriggerReactions triggerReactions() {
+        return once(TriggerReactions.class, () -> new TriggerReactions(triggers().matcher(), triggers().actions()));
     }
 
     TriggerAdmin triggerAdmin() {

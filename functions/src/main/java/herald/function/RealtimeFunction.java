@@ -54,7 +54,8 @@ public final class RealtimeFunction implements RequestHandler<APIGatewayV2WebSoc
                 Map<String, Object> authorizer = event.getRequestContext().getAuthorizer();
                 Principal principal = authorizer != null && authorizer.containsKey("name")
                         ? AuthorizerContext.principal(authorizer) : null;
-                registry.open(connectionId, principal);
+                registry.open(connectionId, principal,
+                        principal == null ? null : AuthorizerContext.expiresAt(authorizer).orElse(null));
                 return response(200);
             case "$disconnect":
                 registry.close(connectionId);
@@ -70,11 +71,11 @@ public final class RealtimeFunction implements RequestHandler<APIGatewayV2WebSoc
     private void authenticate(String connectionId, String body) {
         try {
             JsonNode message = Json.MAPPER.readTree(body);
-            Principal principal = authenticator.authenticateKey(message.path("token").asText(null));
+            ApiKeyAuthenticator.Authenticated key = authenticator.authenticated(message.path("token").asText(null));
             List<String> subscribe = new ArrayList<>();
             message.path("subscribe").forEach(topic -> subscribe.add(topic.asText()));
             String project = message.hasNonNull("project") ? message.get("project").asText() : null;
-            registry.subscribe(connectionId, principal, Subscriptions.of(subscribe), project);
+            registry.subscribe(connectionId, key.principal(), key.expiresAt(), Subscriptions.of(subscribe), project);
         } catch (HeraldException | java.io.IOException e) {
             LOG.info("Ignored an auth message on {}: {}", connectionId, e.getMessage());
         }

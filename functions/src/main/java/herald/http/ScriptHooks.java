@@ -12,6 +12,7 @@ import herald.kernel.RejectedException;
 import herald.kernel.UpstreamFailureException;
 import herald.scripting.EventNames;
 import herald.scripting.LoadedScript;
+import herald.scripting.QueuedScripts;
 import herald.scripting.ScriptFailure;
 import herald.scripting.ScriptLibrary;
 import herald.scripting.ScriptRun;
@@ -38,8 +39,6 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safe.
  */
 public final class ScriptHooks {
-
-    public static final String QUEUED_TOPIC = "script.queued";
 
     /** For handlers built without scripting (unit tests): every call goes straight to the handler. */
     public static final ScriptHooks NONE = new ScriptHooks(null, null, null);
@@ -165,7 +164,7 @@ public final class ScriptHooks {
         payload.set("event", scriptEvent);
         payload.set("session", ScriptRunner.session(principal));
         try {
-            events.record(new DispatchRequest(QUEUED_TOPIC, script.name(), null, null, null, "Queued script "
+            events.record(new DispatchRequest(QueuedScripts.TOPIC, script.name(), null, null, null, "Queued script "
                     + script.name(), summary, payload, false, true, false), new Caller(principal, script.name(), "script"));
         } catch (RuntimeException e) {
             LoggerFactory.getLogger(ScriptHooks.class).warn("Could not queue script {}", script.name(), e);

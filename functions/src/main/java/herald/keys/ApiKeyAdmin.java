@@ -7,6 +7,7 @@ import herald.auth.ApiKeyAuthenticator;
 import herald.auth.ApiKeyStore;
 import herald.auth.KeyChange;
 import herald.auth.KeyChangeLog;
+import herald.auth.KeyConnections;
 import herald.auth.Principal;
 import herald.auth.Role;
 import herald.events.ResourceEvents;
@@ -46,16 +47,20 @@ public final class ApiKeyAdmin {
     private final ApiKeyStore store;
     private final ResourceEvents resources;
     private final KeyChangeLog changes;
+    private final KeyConnections connections;
     private final Clock clock;
 
     /**
      * {@code changes} hears of every change to a key's rights, so that an authorization API Gateway cached before it
-     * no longer holds from the next request.
+     * no longer holds from the next request; {@code connections} closes the WebSocket connections the key
+     * authenticated, which would otherwise go on receiving with the rights it had.
      */
-    public ApiKeyAdmin(ApiKeyStore store, ResourceEvents resources, KeyChangeLog changes, Clock clock) {
+    public ApiKeyAdmin(ApiKeyStore store, ResourceEvents resources, KeyChangeLog changes, KeyConnections connections,
+            Clock clock) {
         this.store = store;
         this.resources = resources;
         this.changes = changes;
+        this.connections = connections;
         this.clock = clock;
     }
 
@@ -138,6 +143,7 @@ public final class ApiKeyAdmin {
         changes.record(changed.validAt(now)
                 ? KeyChange.changed(ApiKeyAuthenticator.fingerprint(key.hash()), now, role, projects)
                 : KeyChange.revoked(ApiKeyAuthenticator.fingerprint(key.hash()), now));
+        connections.closeAllOf(name);
         resources.emit(ResourceEvents.Change.UPDATED, TYPE, name, caller, requestId);
         return changed.toJson(now);
     }
@@ -152,6 +158,7 @@ public final class ApiKeyAdmin {
         if (key.deletedAt() == null) {
             store.softDelete(key, clock.instant());
             changes.record(KeyChange.revoked(ApiKeyAuthenticator.fingerprint(key.hash()), clock.instant()));
+            connections.closeAllOf(name);
             resources.emit(ResourceEvents.Change.SOFT_DELETED, TYPE, name, caller, requestId);
         } else if (!purge) {
             throw notFound(name);

@@ -1,5 +1,6 @@
 package herald.realtime;
 
+import herald.auth.KeyConnections;
 import herald.kernel.Backoff;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -24,7 +25,7 @@ import software.amazon.awssdk.services.apigatewaymanagementapi.model.LimitExceed
  *
  * <p>Thread-safe.
  */
-public final class Broadcaster {
+public final class Broadcaster implements KeyConnections {
 
     /** API Gateway refuses a WebSocket message over 128 KB. */
     public static final int MAX_MESSAGE_BYTES = 128 * 1024;
@@ -88,6 +89,22 @@ public final class Broadcaster {
         }
         CompletableFuture.allOf(posts.toArray(CompletableFuture[]::new)).join();
         return new Outcome(Set.copyOf(delivered), Set.copyOf(failed));
+    }
+
+    /**
+     * Closes the key's connections: API Gateway ends each (one already gone is simply forgotten) and the registry
+     * forgets it, so no fan-out reaches it even before its {@code $disconnect} arrives.
+     */
+    @Override
+    public void closeAllOf(String keyName) {
+        for (String id : registry.allOf(keyName)) {
+            try {
+                connections.deleteConnection(r -> r.connectionId(id));
+            } catch (GoneException gone) {
+                // closed already
+            }
+            registry.close(id);
+        }
     }
 
     public ConnectionRegistry registry() {

@@ -2,6 +2,7 @@ package herald.realtime;
 
 import herald.auth.Principal;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -41,19 +42,27 @@ public final class ConnectionRegistry {
         this.clock = clock;
     }
 
-    /** Records a new connection; a null principal is a connection that has not authenticated yet. */
-    public void open(String connectionId, Principal principal) {
+    /**
+     * Records a new connection; a null principal is a connection that has not authenticated yet. A connection
+     * authenticated by a key that expires ({@code keyExpiresAt}, null: never) receives nothing after that.
+     */
+    public void open(String connectionId, Principal principal, Instant keyExpiresAt) {
         Map<String, AttributeValue> item = new HashMap<>();
         item.put("connectionId", s(connectionId));
         item.put("expiresAt", n(clock.instant().getEpochSecond() + LIFETIME_SECONDS));
         if (principal != null) {
             item.put("principal", s(principal.name()));
         }
+        putKeyExpiry(item, keyExpiresAt);
         dynamoDb.putItem(r -> r.tableName(connectionsTable).item(item));
     }
 
-    /** Authenticates a connection and replaces its subscriptions and project, as a re-sent auth message does. */
-    public void subscribe(String connectionId, Principal principal, Subscriptions subscriptions, String project) {
+    /**
+     * Authenticates a connection and replaces its subscriptions and project, as a re-sent auth message does. Nothing
+     * reaches it once its key expires ({@code keyExpiresAt}, null: never).
+     */
+    public void subscribe(String connectionId, Principal principal, Instant keyExpiresAt, Subscriptions subscriptions,
+            String project) {
         long expiresAt = clock.instant().getEpochSecond() + LIFETIME_SECONDS;
         removeSubscriptions(connectionId);
         Map<String, List<String>> byBucket = new LinkedHashMap<>();
@@ -64,6 +73,7 @@ public final class ConnectionRegistry {
             item.put("connectionId", s(connectionId));
             item.put("subscriptions", AttributeValue.fromL(entries.stream().map(ConnectionRegistry::s).toList()));
             item.put("expiresAt", n(expiresAt));
+            putKeyExpiry(item, keyExpiresAt);
             if (project != null) {
                 item.put("project", s(project));
             }
@@ -82,6 +92,7 @@ public final class ConnectionRegistry {
                     : AttributeValue.fromSs(new ArrayList<>(principal.projects())));
         }
         connection.put("expiresAt", n(expiresAt));
+        putKeyExpiry(connection, keyExpiresAt);
         if (!byBucket.isEmpty()) {
             connection.put("buckets", AttributeValue.fromSs(new ArrayList<>(byBucket.keySet())));
         }
@@ -106,7 +117,7 @@ public final class ConnectionRegistry {
                     .keyConditionExpression("#b = :b")
                     .expressionAttributeNames(Map.of("#b", "bucket"))
                     .expressionAttributeValues(Map.of(":b", s(bucket)))).items()) {
-                if (Long.parseLong(item.get("expiresAt").n()) <= now) {
+                if (!live(item, now)) {
                     continue;
                 }
                 String subscribedProject = item.containsKey("project") ? item.get("project").s() : null;
@@ -137,11 +148,34 @@ public final class ConnectionRegistry {
                 .expressionAttributeValues(Map.of(":p", s(user)))).items()) {
             boolean allowed = project == null || !item.containsKey("allowedProjects")
                     || item.get("allowedProjects").hasSs() && item.get("allowedProjects").ss().contains(project);
-            if (allowed && Long.parseLong(item.get("expiresAt").n()) > now) {
+            if (allowed && live(item, now)) {
                 found.add(item.get("connectionId").s());
             }
         }
         return found;
+    }
+
+    /** Every connection the key named {@code keyName} authenticated, live or not: the ones to close when it changes. */
+    public List<String> allOf(String keyName) {
+        List<String> found = new ArrayList<>();
+        for (var item : dynamoDb.queryPaginator(r -> r.tableName(connectionsTable).indexName("byPrincipal")
+                .keyConditionExpression("principal = :p")
+                .expressionAttributeValues(Map.of(":p", s(keyName)))).items()) {
+            found.add(item.get("connectionId").s());
+        }
+        return found;
+    }
+
+    /** An item that has not outlived API Gateway's connection limit, nor its key. */
+    private static boolean live(Map<String, AttributeValue> item, long now) {
+        return Long.parseLong(item.get("expiresAt").n()) > now
+                && (!item.containsKey("keyExpiresAt") || Long.parseLong(item.get("keyExpiresAt").n()) > now);
+    }
+
+    private static void putKeyExpiry(Map<String, AttributeValue> item, Instant keyExpiresAt) {
+        if (keyExpiresAt != null) {
+            item.put("keyExpiresAt", n(keyExpiresAt.getEpochSecond()));
+        }
     }
 
     private void removeSubscriptions(String connectionId) {

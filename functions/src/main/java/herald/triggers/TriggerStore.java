@@ -32,6 +32,7 @@ public final class TriggerStore {
     private final String table;
     private final String secretsTable;
 
+    /** {@code table} null: a store for webhook secrets only (what the delivery retries need). */
     public TriggerStore(DynamoDbClient dynamoDb, String table, String secretsTable) {
         this.dynamoDb = dynamoDb;
         this.table = table;

@@ -3,14 +3,19 @@ package herald.local;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import herald.kernel.Json;
 import herald.testing.HeraldClient.Response;
 import herald.testing.HeraldClient;
+import java.io.IOException;
+import java.net.Socket;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -120,6 +125,44 @@ class LocalRuntimeIT {
         Response response = http.get("/v2/items/boom");
         assertThat(response.status()).isEqualTo(500);
         assertThat(response.body()).isEqualTo("{\"message\":\"Internal Server Error\"}");
+    }
+
+    /**
+     * Requests that never reach a route, because the request line, URI or headers cannot be read, still get
+     * {@code {"code","detail"}} and nothing of the server's own: sent over a raw socket, as no HTTP client sends them.
+     */
+    @Test
+    void aRequestThatCannotBeReadGetsACodeAndADetail() throws Exception {
+        Map<String, Integer> requests = new LinkedHashMap<>();
+        requests.put("GET /v2/items/%zz HTTP/1.1", 400);
+        requests.put("GET /v2/items/x?a=%zz HTTP/1.1", 400);
+        requests.put("GET /v2/items/x?a=% HTTP/1.1", 400);
+        requests.put("GET /v2/items/%C0%AF%e2%82 HTTP/1.1", 400);
+        requests.put("GET /v2/items/x%2 HTTP/1.1", 400);
+        requests.put("GET /v2/items x HTTP/1.1", 400);
+        requests.put("GET /v2/items/\u0001 HTTP/1.1", 400);
+        requests.put("GET /v2/items/x HTTP/1.1\r\nX-Long: " + "a".repeat(12_000), 431);
+        for (Map.Entry<String, Integer> request : requests.entrySet()) {
+            String answer = rawRequest(request.getKey());
+            String description = request.getKey().substring(0, Math.min(60, request.getKey().length()));
+            assertThat(answer).as(description).startsWith("HTTP/1.1 " + request.getValue() + " ");
+            String body = answer.substring(answer.indexOf("\r\n\r\n") + 4);
+            JsonNode error = Json.MAPPER.readTree(body);
+            assertThat(error.get("code").asInt()).as(description).isEqualTo(request.getValue());
+            assertThat(error.get("detail").asText()).as(description).isNotBlank();
+            assertThat(answer).as(description).doesNotContainIgnoringCase("exception").doesNotContainIgnoringCase("jetty")
+                    .doesNotContain("<").contains("application/json");
+        }
+    }
+
+    private static String rawRequest(String requestLineAndHeaders) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", runtime.baseUrl().getPort())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write((requestLineAndHeaders + "\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            socket.getOutputStream().flush();
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
     }
 
     @Test

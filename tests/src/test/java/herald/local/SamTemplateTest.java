@@ -37,7 +37,7 @@ class SamTemplateTest {
         assertThat(events.handler()).isEqualTo("herald.function.EventsFunction::handleRequest");
         assertThat(events.environment()).containsEntry("EVENTS_TABLE", "EventsTable")
                 .containsEntry("EVENT_HASHES_TABLE", "EventHashesTable")
-                .containsEntry("HERALD_STAGE", "$default")
+                .containsEntry("SCRIPT_TIMEOUT_MS", "2000")
                 .doesNotContainKey("HERALD_API_KEY");
         assertThat(events.timeoutSeconds()).isEqualTo(10);
         assertThat(template.httpStage()).isEqualTo("$default");
@@ -147,6 +147,52 @@ class SamTemplateTest {
     void noArnHardCodesThePartition() throws Exception {
         String text = java.nio.file.Files.readString(LocalHeraldExtension.template());
         assertThat(text).doesNotContain("arn:aws:");
+    }
+
+    /**
+     * DynamoDB Streams serves at most two simultaneous readers per shard (a third is throttled), so no stream of the
+     * template has more than two functions reading it.
+     */
+    @Test
+    void noStreamHasMoreThanTwoReaders() {
+        Map<String, Object> resources = SamTemplate.map(CloudFormationYaml.read(LocalHeraldExtension.template())
+                .get("Resources"), "Resources");
+        Map<String, List<String>> readers = new java.util.TreeMap<>();
+        resources.forEach((id, value) -> {
+            Map<String, Object> resource = SamTemplate.map(value, id);
+            if (!"AWS::Serverless::Function".equals(resource.get("Type"))) {
+                return;
+            }
+            Map<String, Object> properties = SamTemplate.map(resource.get("Properties"), id);
+            SamTemplate.map(properties.getOrDefault("Events", Map.of()), id).forEach((name, event) -> {
+                Map<String, Object> source = SamTemplate.map(event, id + "." + name);
+                if ("DynamoDB".equals(source.get("Type"))) {
+                    String stream = String.valueOf(SamTemplate.map(source.get("Properties"), name).get("Stream"));
+                    readers.computeIfAbsent(stream, s -> new ArrayList<>()).add(id);
+                }
+            });
+        });
+        assertThat(readers).isNotEmpty();
+        readers.forEach((stream, functions) -> assertThat(functions).as(stream).hasSizeLessThanOrEqualTo(2));
+        assertThat(readers.values()).anySatisfy(functions -> assertThat(functions)
+                .containsExactlyInAnyOrder("FanoutFunction", "ReactionsFunction"));
+    }
+
+    /** The bucket and every table that holds data outlive the stack: deleting or replacing it keeps them. */
+    @Test
+    void whatHoldsDataIsRetained() {
+        Map<String, Object> resources = SamTemplate.map(CloudFormationYaml.read(LocalHeraldExtension.template())
+                .get("Resources"), "Resources");
+        // what may go with the stack: a cache, live connections, the queues of records to look at
+        java.util.Set<String> disposable = java.util.Set.of("ScriptCacheTable", "ConnectionsTable", "SubscriptionsTable");
+        resources.forEach((id, value) -> {
+            Map<String, Object> resource = SamTemplate.map(value, id);
+            String type = String.valueOf(resource.get("Type"));
+            if ((type.equals("AWS::DynamoDB::Table") || type.equals("AWS::S3::Bucket")) && !disposable.contains(id)) {
+                assertThat(resource).as(id).containsEntry("DeletionPolicy", "Retain")
+                        .containsEntry("UpdateReplacePolicy", "Retain");
+            }
+        });
     }
 
     /** The functions that only check keys read the keys table and may set lastUsedAt, nothing else of it. */

@@ -42,7 +42,7 @@ class StreamFilterTest {
 
     @Test
     void anInvalidPatternStopsTheStartWithWhere() {
-        assertThatThrownBy(() -> StreamFilter.of("QueuedScriptFunction.Events.QueuedCalls", List.of("{\"eventName\": \"INSERT\"}")))
-                .hasMessageStartingWith("QueuedScriptFunction.Events.QueuedCalls: FilterCriteria pattern 1 is not a valid");
+        assertThatThrownBy(() -> StreamFilter.of("ReactionsFunction.Events.EventChanges", List.of("{\"eventName\": \"INSERT\"}")))
+                .hasMessageStartingWith("ReactionsFunction.Events.EventChanges: FilterCriteria pattern 1 is not a valid");
     }
 }

@@ -12,6 +12,7 @@ import java.net.http.WebSocket;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -24,6 +25,8 @@ public final class SocketClient implements WebSocket.Listener {
     public final List<JsonNode> all = new CopyOnWriteArrayList<>();
     private final BlockingQueue<JsonNode> unread = new LinkedBlockingQueue<>();
     private final StringBuilder partial = new StringBuilder();
+    /** Completes with the close code when the server closes the connection. */
+    public final CompletableFuture<Integer> closed = new CompletableFuture<>();
     private WebSocket socket;
 
     /** Connects with {@code query} (e.g. {@code "?token=..."}, or empty); fails if the handshake is refused. */
@@ -67,6 +70,17 @@ public final class SocketClient implements WebSocket.Listener {
         }
         socket.request(1);
         return null;
+    }
+
+    @Override
+    public CompletionStage<?> onClose(WebSocket socket, int statusCode, String reason) {
+        closed.complete(statusCode);
+        return null;
+    }
+
+    @Override
+    public void onError(WebSocket socket, Throwable error) {
+        closed.complete(-1);
     }
 
     /** The next unread message, or fails after 20 s. */

@@ -18,7 +18,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.event.ruler.Machine;
 
 /**
- * Trigger matching: events matched per second against 10, 1,000 and 10,000 active triggers, as TriggerMatchFunction
+ * Trigger matching: events matched per second against 10, 1,000 and 10,000 active triggers, as ReactionsFunction
  * matches them (stream item to event, event to JSON, event-ruler, the matched triggers), beside the same events,
  * already JSON, through event-ruler alone with the same patterns, in the same run. Half the triggers use the
  * seed's form (topic and a wildcard on a payload path), half EventBridge operators (prefix, numeric,

@@ -1,8 +1,6 @@
 package herald.local;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
-import com.sun.net.httpserver.HttpExchange;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
@@ -29,21 +27,30 @@ final class HttpApiEvents {
     private HttpApiEvents() {
     }
 
-    static APIGatewayV2HTTPEvent build(HttpExchange exchange, HttpRoutes.Match match, String stage, byte[] body) {
-        String method = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
-        String rawPath = exchange.getRequestURI().getRawPath();
-        String rawQuery = exchange.getRequestURI().getRawQuery();
+    /** A request as it came off the wire: its path and query still percent-encoded, its headers in order. */
+    record Received(String method, String rawPath, String rawQuery, List<Map.Entry<String, String>> headers,
+            String protocol, String sourceIp) {
+    }
+
+    /**
+     * The event for a request. Throws {@link IllegalArgumentException} for a query that is not valid
+     * percent-encoding, which API Gateway refuses before any function runs.
+     */
+    static APIGatewayV2HTTPEvent build(Received request, HttpRoutes.Match match, String stage, byte[] body) {
+        String method = request.method().toUpperCase(Locale.ROOT);
+        String rawPath = request.rawPath();
+        String rawQuery = request.rawQuery();
 
         Map<String, String> headers = new LinkedHashMap<>();
         List<String> cookies = new ArrayList<>();
-        exchange.getRequestHeaders().forEach((name, values) -> {
-            String lower = name.toLowerCase(Locale.ROOT);
+        for (Map.Entry<String, String> header : request.headers()) {
+            String lower = header.getKey().toLowerCase(Locale.ROOT);
             if (lower.equals("cookie")) {
-                values.forEach(v -> cookies.addAll(List.of(v.split(";\\s*"))));
+                cookies.addAll(List.of(header.getValue().split(";\\s*")));
             } else {
-                headers.put(lower, String.join(",", values));
+                headers.merge(lower, header.getValue(), (a, b) -> a + "," + b);
             }
-        });
+        }
 
         // Text that is not UTF-8 is passed base64-encoded, as binary, so the function sees the bytes sent.
         boolean text = isText(headers.get("content-type")) && isUtf8(body);
@@ -75,8 +82,8 @@ final class HttpApiEvents {
                         .withHttp(APIGatewayV2HTTPEvent.RequestContext.Http.builder()
                                 .withMethod(method)
                                 .withPath(rawPath)
-                                .withProtocol(exchange.getProtocol())
-                                .withSourceIp(exchange.getRemoteAddress().getAddress().getHostAddress())
+                                .withProtocol(request.protocol())
+                                .withSourceIp(request.sourceIp())
                                 .withUserAgent(headers.get("user-agent"))
                                 .build())
                         .build())
@@ -93,8 +100,8 @@ final class HttpApiEvents {
                 continue;
             }
             int eq = pair.indexOf('=');
-            String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-            String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            String name = HttpRoutes.decode(eq < 0 ? pair : pair.substring(0, eq), true);
+            String value = eq < 0 ? "" : HttpRoutes.decode(pair.substring(eq + 1), true);
             parameters.merge(name, value, (a, b) -> a + "," + b);
         }
         return parameters;

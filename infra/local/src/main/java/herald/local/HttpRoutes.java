@@ -1,6 +1,9 @@
 package herald.local;
 
-import java.net.URLDecoder;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -122,6 +125,55 @@ final class HttpRoutes {
     }
 
     private static String decode(String segment) {
-        return URLDecoder.decode(segment.replace("+", "%2B"), StandardCharsets.UTF_8);
+        return decode(segment, false);
+    }
+
+    /**
+     * Percent-decodes a path segment or a query part as strict UTF-8 ({@code +} is a space in a query only).
+     * Throws {@link IllegalArgumentException} for a {@code %} without two hexadecimal digits or bytes that are not
+     * UTF-8, which API Gateway would not route.
+     */
+    static String decode(String encoded, boolean plusIsSpace) {
+        if (encoded.indexOf('%') < 0 && !(plusIsSpace && encoded.indexOf('+') >= 0)) {
+            return encoded;
+        }
+        StringBuilder decoded = new StringBuilder(encoded.length());
+        ByteArrayOutputStream escaped = new ByteArrayOutputStream();
+        for (int i = 0; i < encoded.length(); i++) {
+            char c = encoded.charAt(i);
+            if (c == '%') {
+                if (i + 2 >= encoded.length()) {
+                    throw new IllegalArgumentException("an incomplete escape");
+                }
+                int high = Character.digit(encoded.charAt(i + 1), 16);
+                int low = Character.digit(encoded.charAt(i + 2), 16);
+                if (high < 0 || low < 0) {
+                    throw new IllegalArgumentException("an escape that is not hexadecimal");
+                }
+                escaped.write(high * 16 + low);
+                i += 2;
+                continue;
+            }
+            flush(escaped, decoded);
+            decoded.append(c == '+' && plusIsSpace ? ' ' : c);
+        }
+        flush(escaped, decoded);
+        return decoded.toString();
+    }
+
+    /** Appends escaped bytes as strict UTF-8. */
+    private static void flush(ByteArrayOutputStream escaped, StringBuilder decoded) {
+        if (escaped.size() == 0) {
+            return;
+        }
+        try {
+            decoded.append(StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(escaped.toByteArray())));
+        } catch (CharacterCodingException e) {
+            throw new IllegalArgumentException("escapes that are not UTF-8");
+        }
+        escaped.reset();
     }
 }

@@ -1,0 +1,50 @@
+package herald.triggers;
+
+import herald.events.Event;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What the triggers do about one created or changed event: it is matched against the active triggers and each
+ * match's action carried out. A webhook that could not be recorded throws, for the stream to resend the change
+ * (deliveries are recorded once per change, so nothing goes out twice for it); notifications and scripts are best
+ * effort. Events that triggers' own scripts dispatch trigger nothing, so triggers cannot loop.
+ *
+ * <p>Thread-safe.
+ */
+public final class TriggerReactions {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TriggerReactions.class);
+
+    private final TriggerMatcher matcher;
+    private final TriggerActions actions;
+
+    public TriggerReactions(TriggerMatcher matcher, TriggerActions actions) {
+        this.matcher = matcher;
+        this.actions = actions;
+    }
+
+    /** Brings the compiled triggers up to date, once per batch of changes. */
+    public void refresh() {
+        matcher.refresh();
+    }
+
+    public void react(Event changed, boolean created) {
+        if (changed.user() != null && changed.user().startsWith(TriggerActions.USER_PREFIX)) {
+            return;
+        }
+        for (Trigger trigger : matcher.matching(TriggerActions.matchable(changed))) {
+            if (!trigger.on().accepts(created)) {
+                continue;
+            }
+            try {
+                actions.act(trigger, changed, created);
+            } catch (RuntimeException e) {
+                if (trigger.actionType().equals("webhook")) {
+                    throw e;
+                }
+                LOG.warn("Trigger {} failed on event {}", trigger.name(), changed.id(), e);
+            }
+        }
+    }
+}
