@@ -75,10 +75,16 @@ final class AwsClients {
         return Region.of(environment.optional("AWS_REGION").orElse("us-east-1"));
     }
 
+    /**
+     * In Lambda, the SDK's default chain, which reads the credentials Lambda gives the process when they are first
+     * needed and renews them (after a SnapStart restore they are new ones; nothing is read before the snapshot).
+     * Credentials that only the function's environment map holds, not the process (the local runtime runs every
+     * function in one JVM), are used as given.
+     */
     static AwsCredentialsProvider credentials(Environment environment) {
         String accessKey = environment.optional("AWS_ACCESS_KEY_ID").orElse(null);
         String secretKey = environment.optional("AWS_SECRET_ACCESS_KEY").orElse(null);
-        if (accessKey == null || secretKey == null) {
+        if (accessKey == null || secretKey == null || accessKey.equals(System.getenv("AWS_ACCESS_KEY_ID"))) {
             return DefaultCredentialsProvider.builder().build();
         }
         AwsCredentials credentials = environment.optional("AWS_SESSION_TOKEN")

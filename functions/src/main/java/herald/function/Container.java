@@ -12,6 +12,7 @@ import herald.events.RetentionPolicy;
 import herald.events.TopicRegistry;
 import herald.http.ScriptHooks;
 import herald.kernel.Environment;
+import herald.kernel.Json;
 import herald.keys.ApiKeyAdmin;
 import herald.query.QueryStore;
 import herald.realtime.Broadcaster;
@@ -27,6 +28,7 @@ import herald.scripting.ScriptRunner;
 import herald.scripting.ScriptSandbox;
 import herald.scripting.ScriptSources;
 import herald.scripting.ScriptStore;
+import herald.scripting.ScriptSyntaxException;
 import herald.triggers.DeliveryStore;
 import herald.triggers.TriggerActions;
 import herald.triggers.TriggerAdmin;
@@ -38,6 +40,7 @@ import herald.triggers.WebhookSender;
 import herald.triggers.Webhooks;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import software.amazon.awssdk.services.apigatewaymanagementapi.ApiGatewayManagementApiClient;
@@ -65,6 +68,26 @@ final class Container {
 
     Container(Map<String, String> variables) {
         this.environment = new Environment(variables);
+        Priming.beforeSnapshot(this::prime);
+    }
+
+    /**
+     * SnapStart's priming ({@link Priming}): Jackson's serializers for the events and answers every function reads
+     * and writes, and for a function that runs scripts the script engine, through one run of a script that calls
+     * nothing. No AWS call: a connection or credentials cached before the snapshot would be stale after it.
+     */
+    void prime() {
+        Json.readStored(Json.write(Map.of("topic", "herald.priming", "payload", Map.of("n", 1), "tags",
+                List.of("a")))).toString();
+        if (runsScripts()) {
+            ScriptSandbox sandbox = scripts().sandboxForRunner();
+            try {
+                sandbox.run(sandbox.compile("herald.priming", "event.primed = JSON.stringify({n: 1});"),
+                        Json.MAPPER.createObjectNode(), Json.MAPPER.createObjectNode(), event -> "{}");
+            } catch (ScriptSyntaxException e) {
+                throw new IllegalStateException("The priming script does not parse", e);
+            }
+        }
     }
 
     Environment environment() {

@@ -1,7 +1,7 @@
 package herald.kernel;
 
+import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Exponential backoff with full jitter (AWS's recommendation for retries that collide): the n-th wait is a random
@@ -12,6 +12,12 @@ import java.util.concurrent.ThreadLocalRandom;
  * <p>Immutable and thread-safe.
  */
 public record Backoff(Duration base, Duration cap) {
+
+    /**
+     * The jitter's source: a SecureRandom, which Lambda's Java runtime keeps unique per instance across a SnapStart
+     * restore (a ThreadLocalRandom seeded before the snapshot would give every restored instance the same waits).
+     */
+    private static final SecureRandom JITTER = new SecureRandom();
 
     public Backoff {
         if (base.isNegative() || cap.compareTo(base) < 0) {
@@ -33,7 +39,7 @@ public record Backoff(Duration base, Duration cap) {
     /** A random wait in {@code [0, ceiling(attempt)]}. */
     public Duration delay(int attempt) {
         long ceiling = ceiling(attempt).toNanos();
-        return Duration.ofNanos(ceiling == 0 ? 0 : ThreadLocalRandom.current().nextLong(ceiling + 1));
+        return Duration.ofNanos(ceiling == 0 ? 0 : JITTER.nextLong(ceiling + 1));
     }
 
     /**

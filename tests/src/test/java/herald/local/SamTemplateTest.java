@@ -178,6 +178,58 @@ class SamTemplateTest {
                 .containsExactlyInAnyOrder("FanoutFunction", "ReactionsFunction"));
     }
 
+    /**
+     * SnapStart on every function: it applies to published versions, so every function publishes one behind an
+     * alias, and what API Gateway invokes directly (the WebSocket integration, the authorizers) names the alias.
+     */
+    @Test
+    void everyFunctionStartsFromASnapshotThroughItsAlias() throws Exception {
+        Map<String, Object> document = CloudFormationYaml.read(LocalHeraldExtension.template());
+        Map<String, Object> globals = SamTemplate.map(SamTemplate.map(document.get("Globals"), "Globals")
+                .get("Function"), "Globals.Function");
+        assertThat(globals).containsEntry("AutoPublishAlias", "live")
+                .containsEntry("SnapStart", Map.of("ApplyOn", "PublishedVersions"))
+                .containsEntry("Runtime", "java21");
+        SamTemplate.map(document.get("Resources"), "Resources").forEach((id, value) -> {
+            Map<String, Object> properties = SamTemplate.map(SamTemplate.map(value, id)
+                    .getOrDefault("Properties", Map.of()), id);
+            assertThat(properties).as(id).doesNotContainKeys("SnapStart", "AutoPublishAlias", "Runtime");
+        });
+        String text = java.nio.file.Files.readString(LocalHeraldExtension.template());
+        assertThat(text).doesNotContain("Function.Arn}/invocations").doesNotContain("FunctionArn: !GetAtt")
+                .contains("${RealtimeFunction.Alias}/invocations", "${AuthorizerFunction.Alias}/invocations");
+    }
+
+    /** The script engine layer goes to exactly the functions that run scripts, graphql-java to the query function. */
+    @Test
+    void theLayersGoToTheFunctionsThatUseThem() {
+        Map<String, Object> resources = SamTemplate.map(CloudFormationYaml.read(LocalHeraldExtension.template())
+                .get("Resources"), "Resources");
+        int scripted = 0;
+        for (Map.Entry<String, Object> entry : resources.entrySet()) {
+            Map<String, Object> resource = SamTemplate.map(entry.getValue(), entry.getKey());
+            if (!"AWS::Serverless::Function".equals(resource.get("Type"))) {
+                continue;
+            }
+            Map<String, Object> properties = SamTemplate.map(resource.get("Properties"), entry.getKey());
+            Object variables = SamTemplate.map(properties.getOrDefault("Environment", Map.of()), entry.getKey())
+                    .getOrDefault("Variables", Map.of());
+            boolean runsScripts = SamTemplate.map(variables, entry.getKey()).containsKey("SCRIPTS_TABLE");
+            List<String> layers = ((List<?>) properties.getOrDefault("Layers", List.of())).stream()
+                    .map(layer -> String.valueOf(SamTemplate.map(layer, entry.getKey()).get("Ref"))).toList();
+            List<String> expected = new ArrayList<>();
+            if (runsScripts) {
+                expected.add("ScriptEngineLayer");
+                scripted++;
+            }
+            if (entry.getKey().equals("QueryFunction")) {
+                expected.add("GraphqlLayer");
+            }
+            assertThat(layers).as(entry.getKey()).containsExactlyElementsOf(expected);
+        }
+        assertThat(scripted).isGreaterThan(5);
+    }
+
     /** The bucket and every table that holds data outlive the stack: deleting or replacing it keeps them. */
     @Test
     void whatHoldsDataIsRetained() {
@@ -248,7 +300,7 @@ class SamTemplateTest {
 
     @Test
     void anUnsupportedIntrinsicIsNamed() {
-        Intrinsics intrinsics = new Intrinsics(Map.of(), Map.of(), Map.of(), "stack");
+        Intrinsics intrinsics = new Intrinsics(Map.of(), Map.of(), Map.of(), Map.of(), "stack");
         assertThatThrownBy(() -> intrinsics.resolve(Map.of("Fn::ImportValue", "x")))
                 .hasMessageContaining("does not implement Fn::ImportValue");
         assertThatThrownBy(() -> intrinsics.resolve(Map.of("Ref", "Nothing")))

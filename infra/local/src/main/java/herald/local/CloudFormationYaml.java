@@ -22,12 +22,12 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  * long form, as CloudFormation reads them: {@code !Ref X} is {@code {"Ref": "X"}}, {@code !GetAtt A.B} is
  * {@code {"Fn::GetAtt": ["A", "B"]}}, and any other {@code !Name v} is {@code {"Fn::Name": v}}.
  */
-final class CloudFormationYaml {
+public final class CloudFormationYaml {
 
     private CloudFormationYaml() {
     }
 
-    static Map<String, Object> read(Path file) {
+    public static Map<String, Object> read(Path file) {
         try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             Object document = new Yaml(new IntrinsicConstructor()).load(reader);
             if (!(document instanceof Map)) {

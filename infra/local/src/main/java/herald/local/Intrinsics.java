@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
 /**
  * Resolves CloudFormation intrinsic functions in template values the way a deployment would, with local values:
  * {@code Ref} to parameters, resources (their physical names) and pseudo parameters; {@code Fn::Sub};
- * {@code Fn::GetAtt} ({@code Arn}, {@code StreamArn}); {@code Fn::Join}. Anything else fails with the
+ * {@code Fn::GetAtt} ({@code Arn}, {@code StreamArn}); {@code Fn::Join}; and SAM's {@code <Function>.Alias}. Anything else fails with the
  * function's name, so a template that the runtime cannot read fails at start, not at a request.
  *
  * <p>Immutable and thread-safe.
@@ -24,13 +24,16 @@ final class Intrinsics {
     private final Map<String, String> parameters;
     private final Map<String, String> physicalNames;
     private final Map<String, String> resourceTypes;
+    private final Map<String, String> aliases;
     private final String stackName;
 
+    /** {@code aliases}: each function's AutoPublishAlias, for SAM's {@code <Function>.Alias} references. */
     Intrinsics(Map<String, String> parameters, Map<String, String> physicalNames, Map<String, String> resourceTypes,
-            String stackName) {
+            Map<String, String> aliases, String stackName) {
         this.parameters = Map.copyOf(parameters);
         this.physicalNames = Map.copyOf(physicalNames);
         this.resourceTypes = Map.copyOf(resourceTypes);
+        this.aliases = Map.copyOf(aliases);
         this.stackName = stackName;
     }
 
@@ -97,6 +100,9 @@ final class Intrinsics {
         if (parameters.containsKey(name)) {
             return parameters.get(name);
         }
+        if (name.endsWith(".Alias") && aliases.containsKey(name.substring(0, name.length() - ".Alias".length()))) {
+            return alias(name.substring(0, name.length() - ".Alias".length()));
+        }
         if (physicalNames.containsKey(name)) {
             return physicalNames.get(name);
         }
@@ -120,12 +126,22 @@ final class Intrinsics {
             default: arn = "arn:aws:local:" + REGION + ":" + ACCOUNT + ":" + physical; break;
         }
         switch (attribute) {
+            case "Alias":
+                if (aliases.containsKey(resource)) {
+                    return alias(resource);
+                }
+                throw new IllegalArgumentException(resource + ".Alias: the function has no AutoPublishAlias");
             case "Arn": return arn;
             case "StreamArn": return arn + "/stream/local";
             default:
                 throw new IllegalArgumentException("Fn::GetAtt " + resource + "." + attribute
                         + " is not implemented locally (only Arn and StreamArn)");
         }
+    }
+
+    /** SAM's {@code <Function>.Alias}: the function's ARN qualified by its alias. */
+    private String alias(String function) {
+        return getAtt(function, "Arn") + ":" + aliases.get(function);
     }
 
     private String sub(Object argument) {

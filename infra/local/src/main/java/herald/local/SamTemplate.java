@@ -112,9 +112,20 @@ public final class SamTemplate {
             // Bucket names are lower-case DNS names; everything else keeps its logical id.
             physicalNames.put(id, type.equals("AWS::S3::Bucket") ? id.toLowerCase(java.util.Locale.ROOT) : id);
         });
-        Intrinsics intrinsics = new Intrinsics(parameters, physicalNames, types, "herald-local");
         Map<String, Object> functionGlobals = map(map(document.getOrDefault("Globals", Map.of()), "Globals")
                 .getOrDefault("Function", Map.of()), "Globals.Function");
+        // SAM's AutoPublishAlias: each function's alias, which `!Ref <Function>.Alias` names
+        Map<String, String> aliases = new LinkedHashMap<>();
+        resources.forEach((id, resource) -> {
+            if ("AWS::Serverless::Function".equals(types.get(id))) {
+                Object alias = map(map(resource, id).getOrDefault("Properties", Map.of()), id + ".Properties")
+                        .getOrDefault("AutoPublishAlias", functionGlobals.get("AutoPublishAlias"));
+                if (alias != null) {
+                    aliases.put(id, String.valueOf(alias));
+                }
+            }
+        });
+        Intrinsics intrinsics = new Intrinsics(parameters, physicalNames, types, aliases, "herald-local");
 
         HttpAuth auth = HttpAuth.NONE;
         for (var entry : resources.entrySet()) {
@@ -220,7 +231,7 @@ public final class SamTemplate {
                 throw new IllegalArgumentException(where + ": API Gateway caches an authorizer's results by its "
                         + "identity sources, so ReauthorizeEvery > 0 needs Identity.Headers or Identity.QueryStrings");
             }
-            authorizers.put(name, new AuthorizerSpec(name, arn.substring(function + ":function:".length()).split("/")[0],
+            authorizers.put(name, new AuthorizerSpec(name, arn.substring(function + ":function:".length()).split("[/:]")[0],
                     List.copyOf(sources), ttl, Boolean.parseBoolean(String.valueOf(
                             authorizer.getOrDefault("EnableSimpleResponses", false)))));
         });
@@ -353,7 +364,7 @@ public final class SamTemplate {
                         throw new IllegalArgumentException(entry.getKey() + ": the local runtime serves Lambda proxy "
                                 + "integrations, whose IntegrationUri names a function's Arn");
                     }
-                    integrations.put(entry.getKey(), uri.substring(function + ":function:".length()).split("/")[0]);
+                    integrations.put(entry.getKey(), uri.substring(function + ":function:".length()).split("[/:]")[0]);
                     break;
                 case "AWS::ApiGatewayV2::Stage":
                     stage = intrinsics.resolveString(properties.get("StageName"));
@@ -365,7 +376,7 @@ public final class SamTemplate {
                         throw new IllegalArgumentException(entry.getKey() + ": the local runtime serves Lambda REQUEST "
                                 + "authorizers, whose AuthorizerUri names a function's Arn");
                     }
-                    authorizers.put(entry.getKey(), authorizerUri.substring(at + ":function:".length()).split("/")[0]);
+                    authorizers.put(entry.getKey(), authorizerUri.substring(at + ":function:".length()).split("[/:]")[0]);
                     break;
                 default:
                     break;
