@@ -4,6 +4,7 @@ import herald.auth.Permissions;
 import herald.events.Caller;
 import herald.events.EventStore;
 import herald.events.RetentionPolicy;
+import herald.kernel.Metrics;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
@@ -23,9 +24,11 @@ public final class EnrollService {
     }
 
     private final Settings settings;
+    private final Metrics metrics;
 
-    private EnrollService(Settings settings) {
+    private EnrollService(Settings settings, Metrics metrics) {
         this.settings = settings;
+        this.metrics = metrics;
     }
 
     public static Builder builder() {
@@ -43,7 +46,12 @@ public final class EnrollService {
                 : caller.senderHeader() != null ? caller.senderHeader() : caller.userName();
         String senderType = request.senderType() != null ? request.senderType() : caller.senderType();
         Worker worker = new Worker(sender, senderType, caller.userName(), caller.principal());
-        return new EnrollPass(settings, request, worker, settings.clock().instant()).run();
+        metrics.count("EnrollCalls");
+        Optional<Job> job = new EnrollPass(settings, request, worker, settings.clock().instant()).run();
+        if (job.isPresent()) {
+            metrics.count("JobsHandedOut");
+        }
+        return job;
     }
 
     /** Builds an {@link EnrollService}; the stores are required, the lease defaults to 30 minutes. */
@@ -53,6 +61,7 @@ public final class EnrollService {
         private RetentionPolicy retention = RetentionPolicy.keepForever();
         private Duration lease = Duration.ofMinutes(30);
         private Clock clock = Clock.systemUTC();
+        private Metrics metrics = Metrics.NONE;
 
         public Builder withEvents(EventStore events) {
             this.events = events;
@@ -75,6 +84,11 @@ public final class EnrollService {
             return this;
         }
 
+        public Builder withMetrics(Metrics metrics) {
+            this.metrics = metrics;
+            return this;
+        }
+
         public Builder withClock(Clock clock) {
             this.clock = clock;
             return this;
@@ -82,7 +96,7 @@ public final class EnrollService {
 
         public EnrollService build() {
             return new EnrollService(new Settings(Objects.requireNonNull(events, "events"),
-                    Objects.requireNonNull(queues, "queues"), retention, lease, clock));
+                    Objects.requireNonNull(queues, "queues"), retention, lease, clock), metrics);
         }
     }
 }

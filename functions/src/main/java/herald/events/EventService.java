@@ -1,6 +1,7 @@
 package herald.events;
 
 import herald.auth.Permissions;
+import herald.kernel.Metrics;
 import herald.kernel.NotFoundException;
 import herald.kernel.Timestamps;
 import java.time.Clock;
@@ -21,13 +22,16 @@ public final class EventService {
 
     private static final Logger LOG = LoggerFactory.getLogger(EventService.class);
 
+    private final Metrics metrics;
     private final EventStore store;
     private final RetentionPolicy retention;
     private final EventAnnouncer announcer;
     private final Clock clock;
 
-    public EventService(EventStore store, RetentionPolicy retention, EventAnnouncer announcer, Clock clock) {
+    public EventService(EventStore store, RetentionPolicy retention, EventAnnouncer announcer, Metrics metrics,
+            Clock clock) {
         this.store = store;
+        this.metrics = metrics;
         this.retention = retention;
         this.announcer = announcer;
         this.clock = clock;
@@ -80,13 +84,17 @@ public final class EventService {
                 .build();
         if (!request.store()) {
             announce(event, () -> announcer.dispatched(event));
+            metrics.count("FireAndForgetEvents");
             return event;
         }
+        Event stored = event;
         if (request.reuse()) {
-            return store.replaceByHash(event, holder -> caller.principal().mayRead(holder.project()));
+            stored = store.replaceByHash(event, holder -> caller.principal().mayRead(holder.project()));
+        } else {
+            store.insert(event);
         }
-        store.insert(event);
-        return event;
+        metrics.count("EventsDispatched");
+        return stored;
     }
 
     /** The event, for a caller who may read it: 404 when there is none, 403 when it is in another's project. */

@@ -13,6 +13,7 @@ import herald.events.TopicRegistry;
 import herald.http.ScriptHooks;
 import herald.kernel.Environment;
 import herald.kernel.Json;
+import herald.kernel.Metrics;
 import herald.keys.ApiKeyAdmin;
 import herald.query.QueryStore;
 import herald.realtime.Broadcaster;
@@ -82,8 +83,11 @@ final class Container {
         if (runsScripts()) {
             ScriptSandbox sandbox = scripts().sandboxForRunner();
             try {
-                sandbox.run(sandbox.compile("herald.priming", "event.primed = JSON.stringify({n: 1});"),
+                var run = sandbox.run(sandbox.compile("herald.priming", "event.primed = JSON.stringify({n: 1});"),
                         Json.MAPPER.createObjectNode(), Json.MAPPER.createObjectNode(), event -> "{}");
+                if (run.failed()) {
+                    throw new IllegalStateException("The priming script failed: " + run.failure().detail());
+                }
             } catch (ScriptSyntaxException e) {
                 throw new IllegalStateException("The priming script does not parse", e);
             }
@@ -112,6 +116,21 @@ final class Container {
 
     DynamoDbClient dynamoDb() {
         return once(DynamoDbClient.class, () -> AwsClients.dynamoDb(environment));
+    }
+
+    /**
+     * The function's metrics ({@link Metrics}): EMF lines on standard output in Lambda; elsewhere (the local runtime,
+     * where every function shares one JVM and its output) lines at debug level of the logger {@code herald.metrics}.
+     */
+    Metrics metrics() {
+        return once(Metrics.class, () -> {
+            String function = environment.optional("AWS_LAMBDA_FUNCTION_NAME").orElse("local");
+            if (System.getenv("AWS_LAMBDA_FUNCTION_NAME") != null) {
+                return Metrics.standardOutput(function, clock);
+            }
+            org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger("herald.metrics");
+            return new Metrics(function, log::debug, clock);
+        });
     }
 
     S3Client s3() {
@@ -160,7 +179,7 @@ final class Container {
     }
 
     EventService events() {
-        return once(EventService.class, () -> new EventService(eventStore(), retention(), announcer(), clock));
+        return once(EventService.class, () -> new EventService(eventStore(), retention(), announcer(), metrics(), clock));
     }
 
     ResourceEvents resourceEvents() {
@@ -175,7 +194,7 @@ final class Container {
     }
 
     Broadcaster broadcaster() {
-        return once(Broadcaster.class, () -> new Broadcaster(connections(), connectionsApi()));
+        return once(Broadcaster.class, () -> new Broadcaster(connections(), connectionsApi(), metrics()));
     }
 
     // enroll and query
@@ -187,6 +206,7 @@ final class Container {
                         environment.required("EVENT_HASHES_TABLE"), environment.required("ENROLL_QUEUES_TABLE")))
                 .withRetention(retention())
                 .withLease(Duration.ofMinutes(environment.integer("JOB_LEASE_MINUTES", 30)))
+                .withMetrics(metrics())
                 .withClock(clock)
                 .build());
     }
@@ -230,7 +250,7 @@ final class Container {
 
     ScriptRunner scriptRunner() {
         return once(ScriptRunner.class, () -> new ScriptRunner(scripts().sandboxForRunner(), events(),
-                new ScriptLogs(events())));
+                new ScriptLogs(events()), metrics()));
     }
 
     QueuedScripts queuedScripts() {
@@ -271,7 +291,7 @@ final class Container {
             boolean allowPrivate = environment.flag("ALLOW_PRIVATE_WEBHOOK_URLS", false);
             Webhooks webhooks = deliveries == null ? null : new Webhooks(deliveries, store,
                     new WebhookSender(allowPrivate, clock),
-                    Duration.ofSeconds(environment.integer("WEBHOOK_RETRY_BASE_SECONDS", 30)), clock);
+                    Duration.ofSeconds(environment.integer("WEBHOOK_RETRY_BASE_SECONDS", 30)), metrics(), clock);
             Broadcaster notifications = environment.optional("CONNECTIONS_TABLE").isPresent() ? broadcaster() : null;
             ScriptLibrary library = runsScripts() ? scripts() : null;
             ScriptRunner runner = runsScripts() ? scriptRunner() : null;

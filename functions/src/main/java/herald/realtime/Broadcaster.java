@@ -2,6 +2,7 @@ package herald.realtime;
 
 import herald.auth.KeyConnections;
 import herald.kernel.Backoff;
+import herald.kernel.Metrics;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,11 +44,13 @@ public final class Broadcaster implements KeyConnections {
     public record Outcome(Set<String> delivered, Set<String> failed) {
     }
 
+    private final Metrics metrics;
     private final ConnectionRegistry registry;
     private final ApiGatewayManagementApiClient connections;
 
-    public Broadcaster(ConnectionRegistry registry, ApiGatewayManagementApiClient connections) {
+    public Broadcaster(ConnectionRegistry registry, ApiGatewayManagementApiClient connections, Metrics metrics) {
         this.registry = registry;
+        this.metrics = metrics;
         this.connections = connections;
     }
 
@@ -75,7 +78,13 @@ public final class Broadcaster implements KeyConnections {
             }, POSTS));
         }
         CompletableFuture.allOf(posts.toArray(CompletableFuture[]::new)).join();
-        return new Outcome(Set.copyOf(delivered), Set.copyOf(failed));
+        return counted(new Outcome(Set.copyOf(delivered), Set.copyOf(failed)));
+    }
+
+    private Outcome counted(Outcome outcome) {
+        metrics.count("FanoutPosts", outcome.delivered().size());
+        metrics.count("FanoutPostFailures", outcome.failed().size());
+        return outcome;
     }
 
     /** Sends {@code message} to the given connections (a notification to a user's connections). */
@@ -88,7 +97,7 @@ public final class Broadcaster implements KeyConnections {
             posts.add(CompletableFuture.runAsync(() -> (post(id, data) ? delivered : failed).add(id), POSTS));
         }
         CompletableFuture.allOf(posts.toArray(CompletableFuture[]::new)).join();
-        return new Outcome(Set.copyOf(delivered), Set.copyOf(failed));
+        return counted(new Outcome(Set.copyOf(delivered), Set.copyOf(failed)));
     }
 
     /**

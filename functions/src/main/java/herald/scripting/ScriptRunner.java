@@ -13,6 +13,7 @@ import herald.events.EventUpdate;
 import herald.kernel.HeraldException;
 import herald.kernel.Json;
 import herald.kernel.JsonBody;
+import herald.kernel.Metrics;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -29,12 +30,14 @@ import java.util.Set;
  */
 public final class ScriptRunner {
 
+    private final Metrics metrics;
     private final ScriptSandbox sandbox;
     private final EventService events;
     private final ScriptLogs logs;
 
-    public ScriptRunner(ScriptSandbox sandbox, EventService events, ScriptLogs logs) {
+    public ScriptRunner(ScriptSandbox sandbox, EventService events, ScriptLogs logs, Metrics metrics) {
         this.sandbox = sandbox;
+        this.metrics = metrics;
         this.events = events;
         this.logs = logs;
     }
@@ -42,7 +45,7 @@ public final class ScriptRunner {
     /** Runs the script; {@code warnings} are added to its log, which is kept once the caller has added its own. */
     public ScriptRun run(LoadedScript script, ObjectNode event, Principal principal) {
         Caller caller = new Caller(principal, script.name(), "script");
-        return sandbox.run(script.compiled(), event, session(principal), new ScriptSandbox.Platform() {
+        ScriptRun run = sandbox.run(script.compiled(), event, session(principal), new ScriptSandbox.Platform() {
             @Override
             public String dispatch(String json) {
                 return ScriptRunner.this.dispatch(json, caller);
@@ -53,6 +56,16 @@ public final class ScriptRunner {
                 return ScriptRunner.this.update(id, json, caller);
             }
         });
+        metrics.count("ScriptRuns");
+        if (run.failed()) {
+            // a script that refuses a call (REJECTED) did its job; a timeout is a failure of its own kind
+            switch (run.failure().kind()) {
+                case STOPPED -> metrics.count("ScriptTimeouts");
+                case ERROR, SYNTAX -> metrics.count("ScriptFailures");
+                default -> { }
+            }
+        }
+        return run;
     }
 
     /** Keeps a run's log, with warnings Herald adds (discarded changes, say). */

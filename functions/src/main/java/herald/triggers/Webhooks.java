@@ -1,6 +1,7 @@
 package herald.triggers;
 
 import herald.kernel.Backoff;
+import herald.kernel.Metrics;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,6 +22,7 @@ public final class Webhooks {
 
     private static final Duration MAX_WAIT = Duration.ofHours(1);
 
+    private final Metrics metrics;
     private final DeliveryStore deliveries;
     private final TriggerStore triggers;
     private final WebhookSender sender;
@@ -28,8 +30,9 @@ public final class Webhooks {
     private final Clock clock;
 
     public Webhooks(DeliveryStore deliveries, TriggerStore triggers, WebhookSender sender, Duration backoffBase,
-            Clock clock) {
+            Metrics metrics, Clock clock) {
         this.deliveries = deliveries;
+        this.metrics = metrics;
         this.triggers = triggers;
         this.sender = sender;
         this.backoff = Backoff.of(backoffBase.compareTo(MAX_WAIT) > 0 ? MAX_WAIT : backoffBase, MAX_WAIT);
@@ -61,11 +64,16 @@ public final class Webhooks {
         attempts.add(attempt);
         String status;
         Instant next = null;
+        metrics.count("WebhookAttempts");
         if (attempt.succeeded()) {
             status = "succeeded";
         } else if (attempts.size() >= delivery.maxAttempts() || secret.isEmpty()) {
             status = "failed";
+            metrics.count("WebhookFailures");
+            // out of attempts: the delivery stays, failed, until an admin retries it
+            metrics.count("WebhookDeadLetters");
         } else {
+            metrics.count("WebhookFailures");
             status = "pending";
             next = clock.instant().plus(backoff.ceiling(attempts.size() - 1));
         }

@@ -60,15 +60,13 @@ class SamBuildIT {
                         .anyMatch(name -> name.startsWith("org.graalvm.js.js-language-"));
             } else {
                 assertThat(function.layers()).as(function.logicalId() + " runs no scripts: no layer").isEmpty();
-                assertThat(sizeMb(function.artifact())).as(function.logicalId() + " MB unzipped").isLessThan(20);
+                assertThat(SamBuild.bytes(function.artifact()) / 1_048_576.0).as(function.logicalId() + " MB unzipped").isLessThan(20);
             }
             boolean graphql = layerJars.stream().anyMatch(name -> name.startsWith("com.graphql-java.graphql-java-"));
             assertThat(graphql).as(function.logicalId() + " has graphql-java")
                     .isEqualTo(function.logicalId().equals("QueryFunction"));
         }
-        try (Stream<Path> files = Files.walk(work)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(file -> file.toFile().delete());
-        }
+        SamBuild.delete(work);
     }
 
     /** A function runs scripts when its template gives it the scripts table. */
@@ -87,16 +85,6 @@ class SamBuildIT {
             return files.map(f -> f.getFileName().toString()).sorted().toList();
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
-        }
-    }
-
-    private static double sizeMb(Path tree) throws IOException {
-        try (Stream<Path> files = Files.walk(tree)) {
-            long bytes = 0;
-            for (Path file : files.filter(Files::isRegularFile).toList()) {
-                bytes += Files.size(file);
-            }
-            return bytes / 1_048_576.0;
         }
     }
 }

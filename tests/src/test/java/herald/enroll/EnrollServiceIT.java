@@ -14,6 +14,7 @@ import herald.events.EventUpdate;
 import herald.events.RetentionPolicy;
 import herald.events.TopicRegistry;
 import herald.kernel.JsonBody;
+import herald.kernel.Metrics;
 import herald.local.LocalHerald;
 import herald.testing.LocalHeraldExtension;
 import java.time.Clock;
@@ -71,7 +72,8 @@ class EnrollServiceIT {
         DynamoDbEventStore store = DynamoDbEventStore.builder().withDynamoDb(dynamoDb)
                 .withEventsTable(environment.get("EVENTS_TABLE")).withHashesTable(environment.get("EVENT_HASHES_TABLE"))
                 .withTopics(new TopicRegistry(dynamoDb, environment.get("TOPICS_TABLE"))).withClock(clock).build();
-        this.events = new EventService(store, RetentionPolicy.keepForever(), EventAnnouncer.NONE, clock);
+        this.events = new EventService(store, RetentionPolicy.keepForever(), EventAnnouncer.NONE, Metrics.NONE,
+                clock);
         this.enroll = EnrollService.builder().withEvents(store)
                 .withQueues(new JobQueueStore(dynamoDb, store, environment.get("EVENTS_TABLE"),
                         environment.get("EVENT_HASHES_TABLE"), environment.get("ENROLL_QUEUES_TABLE")))

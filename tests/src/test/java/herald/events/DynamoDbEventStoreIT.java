@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import herald.kernel.Json;
+import herald.kernel.Metrics;
 import herald.local.LocalHerald;
 import herald.testing.LocalHeraldExtension;
 import java.time.Clock;
@@ -66,7 +67,8 @@ class DynamoDbEventStoreIT {
     void updatingAnEventMovesTheExpiryOfItsEventAndItsClaimTogether() {
         Instant now = Instant.parse("2026-02-01T00:00:00Z");
         RetentionPolicy retention = RetentionPolicy.parse(0, "store.*=1");
-        EventService service = new EventService(storeAt(now), retention, EventAnnouncer.NONE, Clock.fixed(now, ZoneOffset.UTC));
+        EventService service = new EventService(storeAt(now), retention, EventAnnouncer.NONE, Metrics.NONE,
+                Clock.fixed(now, ZoneOffset.UTC));
         String hash = "retained-" + UUID.randomUUID();
         String id = service.dispatch(new DispatchRequest("store.test", null, hash, null, null, null,
                 Json.MAPPER.createObjectNode(), Json.MAPPER.createObjectNode(), true, true, false),
@@ -74,7 +76,8 @@ class DynamoDbEventStoreIT {
         assertThat(service.find(id).orElseThrow().expiresAt()).isEqualTo(now.getEpochSecond() + 86_400);
 
         Instant later = now.plusSeconds(3_600);
-        EventService laterService = new EventService(storeAt(later), retention, EventAnnouncer.NONE, Clock.fixed(later, ZoneOffset.UTC));
+        EventService laterService = new EventService(storeAt(later), retention, EventAnnouncer.NONE, Metrics.NONE,
+                Clock.fixed(later, ZoneOffset.UTC));
         laterService.update(id, new EventUpdate(null, null, null, EventStatus.FAILED, null, null, null, null, null),
                 new Caller(new herald.auth.Principal("admin", herald.auth.Role.ADMIN, null), null, "api"));
         long expected = later.getEpochSecond() + 86_400;

@@ -7,7 +7,9 @@ import herald.auth.Principal;
 import herald.auth.Role;
 import herald.kernel.ConflictException;
 import herald.kernel.ForbiddenException;
+import herald.kernel.Json;
 import herald.kernel.JsonBody;
+import herald.kernel.Metrics;
 import herald.kernel.NotFoundException;
 import java.time.Clock;
 import java.time.Duration;
@@ -24,7 +26,10 @@ class EventServiceTest {
     private final MovableClock clock = new MovableClock(Instant.parse("2026-06-01T10:00:00.123456789Z"));
     private final InMemoryEventStore store = new InMemoryEventStore(clock);
     private final RecordingAnnouncer announcer = new RecordingAnnouncer();
-    private final EventService events = new EventService(store, RetentionPolicy.parse(0, "log.*=1"), announcer, clock);
+    private final List<String> metricLines = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final Metrics metrics = new Metrics("EventsFunction", metricLines::add, clock);
+    private final EventService events = new EventService(store, RetentionPolicy.parse(0, "log.*=1"), announcer,
+            metrics, clock);
 
     private static final Caller SERVICE = new Caller(new Principal("ftrack", Role.SERVICE, null), null, "api");
     private static final Caller USER = new Caller(new Principal("alice", Role.USER, null), null, "api");
@@ -119,6 +124,15 @@ class EventServiceTest {
     }
 
     @Test
+    void everyDispatchIsCountedAsAMetric() {
+        events.dispatch(dispatch("{\"topic\":\"a.b.c\"}"), SERVICE);
+        events.dispatch(dispatch("{\"topic\":\"a.b.c\",\"store\":false}"), SERVICE);
+        assertThat(metricLines).hasSize(2);
+        assertThat(Json.readStored(metricLines.get(0)).path("EventsDispatched").asLong()).isEqualTo(1);
+        assertThat(Json.readStored(metricLines.get(1)).path("FireAndForgetEvents").asLong()).isEqualTo(1);
+    }
+
+    @Test
     void aFailedAnnouncementDoesNotFailTheDispatch() {
         EventService failing = new EventService(store, RetentionPolicy.keepForever(), new EventAnnouncer() {
             @Override
@@ -130,7 +144,7 @@ class EventServiceTest {
             public void progressed(Event event, double progress) {
                 throw new IllegalStateException("the WebSocket API is down");
             }
-        }, clock);
+        }, Metrics.NONE, clock);
         assertThat(failing.dispatch(dispatch("{\"topic\":\"a.b.c\",\"store\":false}"), SERVICE).topic()).isEqualTo("a.b.c");
     }
 

@@ -230,6 +230,35 @@ class SamTemplateTest {
         assertThat(scripted).isGreaterThan(5);
     }
 
+    /** Every dead-letter queue has an alarm on its depth, and so do webhook deliveries out of attempts. */
+    @Test
+    void whatIsDroppedRaisesAnAlarm() {
+        Map<String, Object> resources = SamTemplate.map(CloudFormationYaml.read(LocalHeraldExtension.template())
+                .get("Resources"), "Resources");
+        List<String> alarmed = new ArrayList<>();
+        List<String> queues = new ArrayList<>();
+        resources.forEach((id, value) -> {
+            Map<String, Object> resource = SamTemplate.map(value, id);
+            if ("AWS::SQS::Queue".equals(resource.get("Type"))) {
+                queues.add(id);
+            }
+            if ("AWS::CloudWatch::Alarm".equals(resource.get("Type"))) {
+                String text = String.valueOf(resource.get("Properties"));
+                assertThat(text).as(id).contains("AlarmActions=");
+                java.util.regex.Matcher queue = java.util.regex.Pattern.compile("Fn::GetAtt=\\[(\\w+), QueueName")
+                        .matcher(text);
+                while (queue.find()) {
+                    alarmed.add(queue.group(1));
+                }
+                if (text.contains("MetricName=WebhookDeadLetters")) {
+                    alarmed.add("WebhookDeadLetters");
+                }
+            }
+        });
+        assertThat(queues).isNotEmpty();
+        assertThat(alarmed).containsAll(queues).contains("WebhookDeadLetters");
+    }
+
     /** The bucket and every table that holds data outlive the stack: deleting or replacing it keeps them. */
     @Test
     void whatHoldsDataIsRetained() {

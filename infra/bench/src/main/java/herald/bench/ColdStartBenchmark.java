@@ -228,9 +228,9 @@ final class ColdStartBenchmark {
     }
 
     private static double unzippedMb(SamBuild.Function function) throws IOException {
-        long bytes = size(function.artifact());
+        long bytes = SamBuild.bytes(function.artifact());
         for (Path layer : function.layers()) {
-            bytes += size(layer);
+            bytes += SamBuild.bytes(layer);
         }
         return bytes / 1_048_576.0;
     }
@@ -252,15 +252,5 @@ final class ColdStartBenchmark {
             bytes += Files.size(zip);
         }
         return bytes / 1_048_576.0;
-    }
-
-    private static long size(Path tree) throws IOException {
-        try (Stream<Path> files = Files.walk(tree)) {
-            long total = 0;
-            for (Path file : files.filter(Files::isRegularFile).toList()) {
-                total += Files.size(file);
-            }
-            return total;
-        }
     }
 }

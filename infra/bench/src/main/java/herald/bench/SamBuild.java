@@ -171,7 +171,19 @@ public final class SamBuild {
         }
     }
 
-    static void delete(Path tree) throws IOException {
+    /** The bytes of every file under {@code tree}: a package's unzipped size. */
+    public static long bytes(Path tree) throws IOException {
+        try (Stream<Path> files = Files.walk(tree)) {
+            long total = 0;
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                total += Files.size(file);
+            }
+            return total;
+        }
+    }
+
+    /** Deletes {@code tree} and everything under it. */
+    public static void delete(Path tree) throws IOException {
         try (Stream<Path> files = Files.walk(tree)) {
             for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
                 Files.delete(file);
