@@ -179,7 +179,8 @@ final class Container {
     }
 
     EventService events() {
-        return once(EventService.class, () -> new EventService(eventStore(), retention(), announcer(), metrics(), clock));
+        return once(EventService.class,
+                () -> new EventService(eventStore(), retention(), announcer(), metrics(), clock));
     }
 
     ResourceEvents resourceEvents() {

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.slf4j.MDC;
 
 /**
  * The HTTP side of one function of the template: it takes the function's routes from {@link Routes}, requires a
@@ -48,6 +49,17 @@ public final class HttpEndpoint {
 
     public APIGatewayV2HTTPResponse handle(APIGatewayV2HTTPEvent event) {
         ApiRequest received = ApiRequest.of(event);
+        // every log line of the call names it, and then its caller (logback.xml puts both in the JSON)
+        MDC.put("requestId", received.requestId());
+        try {
+            return respond(received);
+        } finally {
+            MDC.remove("requestId");
+            MDC.remove("caller");
+        }
+    }
+
+    private APIGatewayV2HTTPResponse respond(ApiRequest received) {
         return RequestGuard.respond(received, () -> {
             // the call's one stamp read, when it needs it: key changes since a cached authorization, and the script
             // cache's state
@@ -57,6 +69,9 @@ public final class HttpEndpoint {
             boolean open = route.access() == Access.PUBLIC || route.access() == Access.SIGNED;
             // on open routes a valid key still makes the caller known, so that scripts run for it
             Principal caller = open ? request.optionalPrincipal().orElse(null) : request.principal();
+            if (caller != null) {
+                MDC.put("caller", caller.name());
+            }
             if (!open) {
                 // the route's role, before anything of the request is read; the domain checks the finer rights
                 if (route.access() == Access.ADMIN) {

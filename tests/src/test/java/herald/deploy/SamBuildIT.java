@@ -60,7 +60,8 @@ class SamBuildIT {
                         .anyMatch(name -> name.startsWith("org.graalvm.js.js-language-"));
             } else {
                 assertThat(function.layers()).as(function.logicalId() + " runs no scripts: no layer").isEmpty();
-                assertThat(SamBuild.bytes(function.artifact()) / 1_048_576.0).as(function.logicalId() + " MB unzipped").isLessThan(20);
+                assertThat(SamBuild.bytes(function.artifact()) / 1_048_576.0)
+                        .as(function.logicalId() + " MB unzipped").isLessThan(20);
             }
             boolean graphql = layerJars.stream().anyMatch(name -> name.startsWith("com.graphql-java.graphql-java-"));
             assertThat(graphql).as(function.logicalId() + " has graphql-java")

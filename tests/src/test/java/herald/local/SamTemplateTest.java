@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** Reading template.yaml: Herald's own, and the fixture that uses what Herald's does not yet. */
@@ -228,6 +229,80 @@ class SamTemplateTest {
             assertThat(layers).as(entry.getKey()).containsExactlyElementsOf(expected);
         }
         assertThat(scripted).isGreaterThan(5);
+    }
+
+    /** What dispatching an event writes: the event, the claim of its hash, its topic. */
+    private static final Set<String> DISPATCHES = Set.of("EventsTable", "EventHashesTable", "TopicsTable");
+    /** What posting to WebSocket connections writes: it forgets the connections that are gone. */
+    private static final Set<String> POSTS = Set.of("ConnectionsTable", "SubscriptionsTable");
+
+    /**
+     * The tables each function's code writes, read from the code (a script's dispatches and logs are writes of the
+     * functions that run scripts). A policy that lets a function write any other table fails the test, and so does
+     * a write the code makes that no policy allows.
+     */
+    private static final Map<String, Set<String>> WRITES = Map.ofEntries(
+            Map.entry("AuthorizerFunction", Set.of("ApiKeysTable")), // lastUsedAt only, by an IAM condition
+            Map.entry("RealtimeFunction", union(Set.of("ApiKeysTable"), POSTS)), // lastUsedAt; its connections
+            Map.entry("ApiKeysFunction", union(Set.of("ApiKeysTable", "ScriptCacheTable"), DISPATCHES, POSTS)),
+            Map.entry("FanoutFunction", POSTS),
+            Map.entry("EventsFunction", union(DISPATCHES, POSTS)),
+            Map.entry("EnrollFunction", union(Set.of("EnrollQueuesTable"), DISPATCHES, POSTS)),
+            Map.entry("QueryFunction", union(DISPATCHES, POSTS)), // its scripts' logs and dispatches
+            Map.entry("ServerFunction", union(DISPATCHES, POSTS)),
+            Map.entry("ScriptsFunction", union(Set.of("ScriptsTable", "ScriptCacheTable"), DISPATCHES, POSTS)),
+            Map.entry("ScriptedServiceFunction", union(DISPATCHES, POSTS)),
+            Map.entry("TriggerAdminFunction",
+                    union(Set.of("TriggersTable", "TriggerSecretsTable", "DeliveriesTable"), DISPATCHES, POSTS)),
+            Map.entry("ReactionsFunction", union(Set.of("DeliveriesTable"), DISPATCHES, POSTS)),
+            Map.entry("DeliveryRetryFunction", Set.of("DeliveriesTable")));
+
+    @SafeVarargs
+    private static Set<String> union(Set<String>... sets) {
+        Set<String> all = new java.util.TreeSet<>();
+        for (Set<String> set : sets) {
+            all.addAll(set);
+        }
+        return all;
+    }
+
+    @Test
+    void noFunctionMayWriteATableItsCodeNeverWrites() {
+        Map<String, Object> resources = SamTemplate.map(CloudFormationYaml.read(LocalHeraldExtension.template())
+                .get("Resources"), "Resources");
+        java.util.regex.Pattern writeAction = java.util.regex.Pattern.compile(
+                "dynamodb:(Put|Update|Delete|BatchWrite|Transact|PartiQLInsert|PartiQLUpdate|PartiQLDelete|\\*)");
+        Map<String, Set<String>> granted = new java.util.TreeMap<>();
+        resources.forEach((id, value) -> {
+            Map<String, Object> resource = SamTemplate.map(value, id);
+            if (!"AWS::Serverless::Function".equals(resource.get("Type"))) {
+                return;
+            }
+            Set<String> tables = new java.util.TreeSet<>();
+            for (Object policy : (List<?>) SamTemplate.map(resource.get("Properties"), id)
+                    .getOrDefault("Policies", List.of())) {
+                SamTemplate.map(policy, id).forEach((name, v) -> {
+                    if (name.equals("DynamoDBCrudPolicy") || name.equals("DynamoDBWritePolicy")) {
+                        tables.add(String.valueOf(((Map<?, ?>) SamTemplate.map(v, id).get("TableName")).get("Ref")));
+                    } else if (name.equals("Statement")) {
+                        for (Object statement : (List<?>) v) {
+                            String text = String.valueOf(statement);
+                            if (writeAction.matcher(text).find()) {
+                                java.util.regex.Matcher table = java.util.regex.Pattern.compile("(\\w+Table)")
+                                        .matcher(text);
+                                while (table.find()) {
+                                    tables.add(table.group(1));
+                                }
+                            }
+                        }
+                    }
+                });
+            }
+            granted.put(id, tables);
+        });
+        assertThat(granted.keySet()).containsExactlyInAnyOrderElementsOf(WRITES.keySet());
+        WRITES.forEach((function, writes) -> assertThat(granted.get(function)).as(function + " may write")
+                .containsExactlyInAnyOrderElementsOf(writes));
     }
 
     /** Every dead-letter queue has an alarm on its depth, and so do webhook deliveries out of attempts. */

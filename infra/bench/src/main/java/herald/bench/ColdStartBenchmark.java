@@ -153,8 +153,22 @@ final class ColdStartBenchmark {
         long wall = (System.nanoTime() - started) / 1_000_000;
         String line = output.lines().filter(l -> l.startsWith("cold-start ")).reduce((a, b) -> b)
                 .orElseThrow(() -> new IllegalStateException(target.label() + " printed no result:\n" + output));
+        // what a function logs is JSON lines (logback.xml), which CloudWatch Logs reads field by field
+        for (String logged : output.lines().filter(l -> !l.isBlank() && !l.startsWith("cold-start ")).toList()) {
+            if (target.function() != null && !isJsonObject(logged)) {
+                throw new IllegalStateException(target.label() + " logged a line that is not JSON: " + logged);
+            }
+        }
         String[] parts = line.split(" ");
         return new long[] {wall, Long.parseLong(parts[2]), Long.parseLong(parts[3])};
+    }
+
+    private static boolean isJsonObject(String line) {
+        try {
+            return Json.MAPPER.readTree(line).isObject();
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** The driver and the baselines, alone in a directory: the only classes a package's JVM gets beside its own. */
@@ -218,7 +232,8 @@ final class ColdStartBenchmark {
             case "QueryFunction" -> new String[] {"POST", "/graphql", "/graphql",
                     "{\"query\":\"{ events(first: 1) { edges { node { id } } } }\"}"};
             case "ServerFunction" -> new String[] {"GET", "/api/users/me", "/api/users/me"};
-            case "ScriptsFunction" -> new String[] {"GET", "/api/v2/system/event_script", "/api/v2/system/event_script"};
+            case "ScriptsFunction" -> new String[] {"GET", "/api/v2/system/event_script",
+                    "/api/v2/system/event_script"};
             case "ScriptedServiceFunction" -> new String[] {"GET", "/api/v2/{service}", "/api/v2/cold-start"};
             case "TriggerAdminFunction" -> new String[] {"GET", "/api/v2/system/trigger", "/api/v2/system/trigger"};
             case "ApiKeysFunction" -> new String[] {"GET", "/api/v2/system/api_key", "/api/v2/system/api_key"};

@@ -41,8 +41,8 @@ public final class SamBuild {
     private final Path localRepository;
 
     /**
-     * @param localRepository the Maven repository the builds use, or null for the user's own; an empty one proves
-     *     that a folder builds from nothing but itself and the registry
+     * @param localRepository the Maven repository the builds use, or null for the user's own (then nothing is
+     *     installed into it); an empty one proves that a folder builds from nothing but itself and the registry
      */
     public SamBuild(Path projectRoot, Path workDir, Path localRepository) {
         this.projectRoot = projectRoot;
@@ -111,6 +111,10 @@ public final class SamBuild {
         List<String> command = new ArrayList<>(List.of(mavenExecutable(), "-B", "-q"));
         if (localRepository != null) {
             command.add("-Dmaven.repo.local=" + localRepository.toAbsolutePath());
+        } else {
+            // the user's own repository: `install` would replace the herald-functions jar that this very JVM (and
+            // the project's build) reads, so the artifact is built but not installed there
+            command.add("-Dmaven.install.skip=true");
         }
         command.addAll(List.of(goals));
         Path log = directory.resolve("build.log");
@@ -118,7 +122,8 @@ public final class SamBuild {
                 .redirectOutput(log.toFile()).start();
         if (!process.waitFor(15, TimeUnit.MINUTES)) {
             process.destroyForcibly();
-            throw new IllegalStateException(String.join(" ", command) + " did not finish in 15 minutes in " + directory);
+            throw new IllegalStateException(String.join(" ", command) + " did not finish in 15 minutes in "
+                    + directory);
         }
         if (process.exitValue() != 0) {
             throw new IllegalStateException(String.join(" ", command) + " failed in " + directory + ":\n"
