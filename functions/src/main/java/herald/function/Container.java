@@ -15,6 +15,7 @@ import herald.kernel.Environment;
 import herald.kernel.Json;
 import herald.kernel.Metrics;
 import herald.keys.ApiKeyAdmin;
+import herald.keys.Users;
 import herald.query.QueryStore;
 import herald.realtime.Broadcaster;
 import herald.realtime.ConnectionRegistry;
@@ -145,6 +146,10 @@ final class Container {
 
     ApiKeyStore apiKeyStore() {
         return once(ApiKeyStore.class, () -> new ApiKeyStore(dynamoDb(), environment.required("API_KEYS_TABLE")));
+    }
+
+    Users users() {
+        return once(Users.class, () -> new Users(apiKeyStore(), clock));
     }
 
     ApiKeyAuthenticator authenticator() {

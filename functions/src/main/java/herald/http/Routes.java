@@ -32,6 +32,8 @@ public final class Routes {
         routes.add(route("ServerFunction", "GET", "/", PUBLIC, false));
         routes.add(route("ServerFunction", "GET", "/api/info", PUBLIC, true));
         routes.add(route("ServerFunction", "GET", "/api/users/me", ANY_KEY, true));
+        routes.add(route("ServerFunction", "GET", "/api/users", ANY_KEY, true));
+        routes.add(route("ServerFunction", "GET", "/api/users/{name}", ANY_KEY, true));
         routes.add(route("ServerFunction", "GET", "/api/attributes", ANY_KEY, true));
         routes.add(new Route("ServerFunction", Route.DEFAULT, "", PUBLIC, false, null));
         // EventsFunction: the events API of the Ayon contract
