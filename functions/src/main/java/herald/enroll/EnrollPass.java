@@ -245,7 +245,8 @@ final class EnrollPass {
                         return new Event(current.id(), current.hash(), current.topic(), worker.sender(),
                                 worker.senderType(), current.project(), worker.user(), current.dependsOn(),
                                 EventStatus.PENDING, retries, description, current.summary(), current.payload(),
-                                current.createdAt(), at, retention.expiresAt(current.topic(), at), worker.principal());
+                                current.createdAt(), at, retention.expiresAt(current.topic(), at), worker.principal(),
+                                null);
                     });
                 } catch (LostRaceException e) {
                     return Optional.empty();
@@ -261,7 +262,7 @@ final class EnrollPass {
                 request.targetTopic(), worker.sender(), worker.senderType(), source.project(), worker.user(), source.id(),
                 EventStatus.PENDING, 0, request.description() != null ? request.description() : request.defaultDescription(),
                 empty, empty.deepCopy(), createdAt, createdAt, retention.expiresAt(request.targetTopic(), createdAt),
-                worker.principal());
+                worker.principal(), null);
         try {
             if (request.sequential()) {
                 // The head moves to the new job; the cursor stays, and passes this source once its job is done.

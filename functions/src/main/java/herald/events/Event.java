@@ -7,7 +7,9 @@ import java.time.Instant;
  * A stored event: the fifteen fields of the Ayon event model, plus {@code expiresAt}, the epoch second after
  * which retention removes it ({@code null}: kept until deleted), and {@code causedBy}, the caller who dispatched it
  * with the role and projects it had then (never shown to clients; what a trigger's script runs with; null for events
- * stored before it was recorded). {@code progress} is not here: it is never stored.
+ * stored before it was recorded). {@code progress} is the progress (0 to 100) that the update which wrote this version
+ * reported, null otherwise: it belongs to that one write, so that the stream's message of the update carries it (one
+ * message per PATCH, as Ayon sends), and is never shown by a read or a listing; {@link #toBuilder} does not copy it.
  */
 public record Event(
         String id,
@@ -26,7 +28,8 @@ public record Event(
         Instant createdAt,
         Instant updatedAt,
         Long expiresAt,
-        herald.auth.Principal causedBy) {
+        herald.auth.Principal causedBy,
+        Double progress) {
 
     public boolean isExpired(Instant now) {
         return expiresAt != null && expiresAt <= now.getEpochSecond();
@@ -87,6 +90,7 @@ public record Event(
         private Instant updatedAt;
         private Long expiresAt;
         private herald.auth.Principal causedBy;
+        private Double progress;
 
         private Builder() {
         }
@@ -176,9 +180,14 @@ public record Event(
             return this;
         }
 
+        public Builder progress(Double progress) {
+            this.progress = progress;
+            return this;
+        }
+
         public Event build() {
             return new Event(id, hash, topic, sender, senderType, project, user, dependsOn, status, retries,
-                    description, summary, payload, createdAt, updatedAt, expiresAt, causedBy);
+                    description, summary, payload, createdAt, updatedAt, expiresAt, causedBy, progress);
         }
     }
 }

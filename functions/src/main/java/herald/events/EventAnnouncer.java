@@ -3,8 +3,9 @@ package herald.events;
 /**
  * The port through which {@link EventService} announces what is never stored, so that it reaches subscribers
  * whoever caused it (an HTTP call, a script's {@code platform.dispatch}, a trigger, a resource event): a
- * fire-and-forget event ({@code store=false}) and a progress report. Stored events are announced by the events
- * table's stream instead, so that a write and its broadcast cannot disagree. Realtime implements it.
+ * fire-and-forget event ({@code store=false}). Stored events and their updates (a progress report included, which
+ * the update's version carries) are announced by the events table's stream instead, one message per write, so that a
+ * write and its broadcast cannot disagree. Realtime implements it.
  *
  * <p>Implementations are best effort and must be thread-safe; {@link EventService} never lets a failed
  * announcement fail the operation that was already carried out.
@@ -16,15 +17,8 @@ public interface EventAnnouncer {
         @Override
         public void dispatched(Event event) {
         }
-
-        @Override
-        public void progressed(Event event, double progress) {
-        }
     };
 
     /** A fire-and-forget event was dispatched; it exists nowhere else. */
     void dispatched(Event event);
-
-    /** An event was updated with a progress report (0 to 100), which is not stored. */
-    void progressed(Event event, double progress);
 }

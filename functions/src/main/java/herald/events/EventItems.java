@@ -35,6 +35,8 @@ public final class EventItems {
     static final String DEPENDS_ON = EventsTable.DEPENDS_ON;
     static final String STATUS = "status";
     static final String RETRIES = "retries";
+    /** The progress the update that wrote this version reported: for the stream's message, never read back. */
+    static final String PROGRESS = "progress";
     static final String DESCRIPTION = "description";
     static final String SUMMARY = "summary";
     static final String PAYLOAD = "payload";
@@ -76,6 +78,9 @@ public final class EventItems {
         if (isOpenJob(event)) {
             item.put(OPEN_JOB, s(event.topic()));
         }
+        if (event.progress() != null) {
+            item.put(PROGRESS, AttributeValue.fromN(Double.toString(event.progress())));
+        }
         if (event.causedBy() != null) {
             item.put(CAUSED_BY_ROLE, s(event.causedBy().role().wireName()));
             if (event.causedBy().projects() != null) {
@@ -104,7 +109,8 @@ public final class EventItems {
                 Timestamps.parse(item.get(CREATED_AT).s()),
                 Timestamps.parse(item.get(UPDATED_AT).s()),
                 item.containsKey(EXPIRES_AT) ? Long.valueOf(item.get(EXPIRES_AT).n()) : null,
-                causedBy(item));
+                causedBy(item),
+                item.containsKey(PROGRESS) ? Double.valueOf(item.get(PROGRESS).n()) : null);
     }
 
     /** Who caused the event, with the rights it had then; null when not recorded or of a role no longer known. */

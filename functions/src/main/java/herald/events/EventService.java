@@ -13,8 +13,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Dispatch, read, update and delete of events, with the Ayon contract's rules for defaults, senders and users, and
  * the one place where each of these operations is authorised for its caller. It owns the whole dispatch,
- * announcement included: a fire-and-forget event or a progress report goes to the {@link EventAnnouncer} whoever
- * asked for it. Persistence is the {@link EventStore}'s; this class decides what to store.
+ * announcement included: a fire-and-forget event goes to the {@link EventAnnouncer} whoever asked for it, and an
+ * update's progress is written with the update's version, for the stream's one message of it. Persistence is the {@link EventStore}'s; this class decides what to store.
  *
  * <p>Thread-safe when its store and announcer are.
  */
@@ -127,7 +127,7 @@ public final class EventService {
     }
 
     private Event apply(String id, EventUpdate update, Caller caller, boolean authorize) {
-        Event updated = store.update(id, old -> {
+        return store.update(id, old -> {
             if (authorize) {
                 // Checked against the version being replaced, so a refusal writes nothing.
                 Permissions.requireProject(caller.principal(), old.project(), "update events");
@@ -152,12 +152,10 @@ public final class EventService {
                     .payload(firstNonNull(update.payload(), old.payload()))
                     .updatedAt(updatedAt)
                     .expiresAt(retention.expiresAt(old.topic(), updatedAt))
+                    // written with this version only, for the stream's one message of this update
+                    .progress(update.progress())
                     .build();
         }).orElseThrow(EventService::notFound);
-        if (update.progress() != null) {
-            announce(updated, () -> announcer.progressed(updated, update.progress()));
-        }
-        return updated;
     }
 
     /**

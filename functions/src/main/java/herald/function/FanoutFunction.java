@@ -57,7 +57,7 @@ public final class FanoutFunction implements RequestHandler<DynamodbEvent, Strea
                 }
                 Event changed = change.get();
                 String message = "INSERT".equals(record.getEventName())
-                        ? EventMessages.dispatched(changed, true) : EventMessages.updated(changed, null);
+                        ? EventMessages.dispatched(changed, true) : EventMessages.updated(changed, changed.progress());
                 Set<String> already = deliveredByRecord.getOrDefault(record.getEventID(), Set.of());
                 Broadcaster.Outcome outcome = broadcaster.send(changed.topic(), changed.project(), message, already);
                 if (!outcome.failed().isEmpty()) {

@@ -5,9 +5,9 @@ import herald.events.EventAnnouncer;
 import java.util.Set;
 
 /**
- * Realtime's side of {@link EventAnnouncer}: a fire-and-forget event goes out as a dispatch message and a progress
- * report as an update message carrying {@code progress}, to every connection subscribed to the event's topic (and
- * allowed its project), exactly as the stream's fan-out sends stored events.
+ * Realtime's side of {@link EventAnnouncer}: a fire-and-forget event goes out as a dispatch message to every
+ * connection subscribed to the event's topic (and allowed its project), exactly as the stream's fan-out sends stored
+ * events.
  *
  * <p>Thread-safe.
  */
@@ -22,10 +22,5 @@ public final class RealtimeAnnouncer implements EventAnnouncer {
     @Override
     public void dispatched(Event event) {
         broadcaster.send(event.topic(), event.project(), EventMessages.dispatched(event, false), Set.of());
-    }
-
-    @Override
-    public void progressed(Event event, double progress) {
-        broadcaster.send(event.topic(), event.project(), EventMessages.updated(event, progress), Set.of());
     }
 }

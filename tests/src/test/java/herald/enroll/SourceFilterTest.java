@@ -24,7 +24,8 @@ class SourceFilterTest {
                 + "\"nested\":{\"n\":2.5},\"ids\":[1,2,3]}");
         Instant at = Instant.parse("2026-11-20T10:00:00Z");
         return new Event("0123456789abcdef0123456789abcdef", "h", "entity.task.status_changed", "svc", "api",
-                "proj", "admin", null, EventStatus.FINISHED, 1, "Status changed", summary, payload, at, at, null, null);
+                "proj", "admin", null, EventStatus.FINISHED, 1, "Status changed", summary, payload, at, at, null, null,
+                null);
     }
 
     private static boolean matches(String condition) {

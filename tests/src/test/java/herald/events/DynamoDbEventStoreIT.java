@@ -43,7 +43,7 @@ class DynamoDbEventStoreIT {
     private static Event event(String hash, Instant at, Long expiresAt) {
         ObjectNode empty = Json.MAPPER.createObjectNode();
         return new Event(EventIds.newId(at.toEpochMilli()), hash, "store.test", null, "api", null, "admin", null,
-                EventStatus.FINISHED, 0, "", empty, empty, at, at, expiresAt, null);
+                EventStatus.FINISHED, 0, "", empty, empty, at, at, expiresAt, null, null);
     }
 
     @Test

@@ -17,7 +17,7 @@ class EventItemsTest {
         Instant created = Instant.parse("2026-11-22T10:00:00.123456Z");
         return new Event(id, "hash-" + id, "entity.task.created", "sender", "api", "proj", "admin", null,
                 EventStatus.FINISHED, 2, "desc", (ObjectNode) Json.MAPPER.createObjectNode().put("k", "v"), payload,
-                created, created.plusSeconds(5), expiresAt, null);
+                created, created.plusSeconds(5), expiresAt, null, null);
     }
 
     @Test
@@ -32,7 +32,8 @@ class EventItemsTest {
     void absentFieldsAreAbsentAttributesSoIndexesStaySparse() {
         Instant now = Instant.parse("2026-11-22T10:00:00Z");
         Event bare = new Event("0123456789abcdef0123456789abcdef", "h", "a.b", null, "api", null, "admin", null,
-                EventStatus.PENDING, 0, "", Json.MAPPER.createObjectNode(), Json.MAPPER.createObjectNode(), now, now, null, null);
+                EventStatus.PENDING, 0, "", Json.MAPPER.createObjectNode(), Json.MAPPER.createObjectNode(), now, now, null, null,
+                null);
         Map<String, AttributeValue> item = EventItems.toItem(bare);
         assertThat(item).doesNotContainKeys("project", "dependsOn", "sender", "expiresAt");
         assertThat(item.get("createdKey").s()).isEqualTo("2026-11-22T10:00:00.000000+00:00#0123456789abcdef0123456789abcdef");

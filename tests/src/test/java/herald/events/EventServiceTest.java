@@ -114,13 +114,15 @@ class EventServiceTest {
         assertThat(second.createdAt()).isEqualTo(event.createdAt());
     }
 
+    /** Progress goes out once, in the stream's message of the update that reported it: nothing announces it apart. */
     @Test
-    void progressIsAnnouncedAndNotStored() {
+    void progressIsWrittenWithItsUpdateOnly() {
         Event event = events.dispatch(dispatch("{\"topic\":\"a.b.c\",\"finished\":false}"), SERVICE);
         Event updated = events.update(event.id(), update("{\"progress\":42,\"status\":\"in_progress\"}"), SERVICE);
-        assertThat(announcer.progressed).containsExactly(updated.id() + "@42.0");
-        events.update(event.id(), update("{\"status\":\"finished\"}"), SERVICE);
-        assertThat(announcer.progressed).as("an update without progress announces nothing").hasSize(1);
+        assertThat(updated.progress()).isEqualTo(42.0);
+        Event next = events.update(event.id(), update("{\"status\":\"finished\"}"), SERVICE);
+        assertThat(next.progress()).as("the next version reports no progress of its own").isNull();
+        assertThat(announcer.dispatched).as("stored events are announced by the stream").isEmpty();
     }
 
     @Test
@@ -137,11 +139,6 @@ class EventServiceTest {
         EventService failing = new EventService(store, RetentionPolicy.keepForever(), new EventAnnouncer() {
             @Override
             public void dispatched(Event event) {
-                throw new IllegalStateException("the WebSocket API is down");
-            }
-
-            @Override
-            public void progressed(Event event, double progress) {
                 throw new IllegalStateException("the WebSocket API is down");
             }
         }, Metrics.NONE, clock);
@@ -252,16 +249,10 @@ class EventServiceTest {
 
     private static final class RecordingAnnouncer implements EventAnnouncer {
         final List<Event> dispatched = new ArrayList<>();
-        final List<String> progressed = new ArrayList<>();
 
         @Override
         public void dispatched(Event event) {
             dispatched.add(event);
-        }
-
-        @Override
-        public void progressed(Event event, double progress) {
-            progressed.add(event.id() + "@" + progress);
         }
     }
 }

@@ -163,12 +163,17 @@ class RealtimeIT {
 
         String job = api.dispatch("{\"topic\":\"" + prefix + ".job\",\"finished\":false}");
         client.next(job);
-        assertThat(api.patch("/api/events/" + job, "{\"progress\":42.5}").status()).isEqualTo(204);
-        JsonNode progress;
-        do {
-            progress = client.next(job);
-        } while (!progress.has("progress"));
+        assertThat(api.patch("/api/events/" + job, "{\"progress\":42.5,\"description\":\"halfway\"}").status())
+                .isEqualTo(204);
+        // one message per PATCH, as Ayon sends: the progress with the stored fields as updated
+        JsonNode progress = client.next(job);
         assertThat(progress.get("progress").asDouble()).isEqualTo(42.5);
+        assertThat(progress.get("description").asText()).isEqualTo("halfway");
+        assertThat(api.patch("/api/events/" + job, "{\"description\":\"three quarters\"}").status()).isEqualTo(204);
+        JsonNode plain = client.next(job);
+        assertThat(plain.get("description").asText()).as("no second message of the progress PATCH")
+                .isEqualTo("three quarters");
+        assertThat(plain.has("progress")).as("a PATCH without progress reports none").isFalse();
         assertThat(api.get("/api/events/" + job).json().has("progress")).isFalse();
     }
 

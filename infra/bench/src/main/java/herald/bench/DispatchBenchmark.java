@@ -153,7 +153,8 @@ final class DispatchBenchmark {
         Instant now = Instant.now();
         String id = EventIds.newId(now.toEpochMilli());
         return new Event(id, id, "bench.dispatch", null, "api", "bench", "admin", null, EventStatus.FINISHED, 0,
-                "benchmark event", (ObjectNode) json.get("summary"), (ObjectNode) json.get("payload"), now, now, null, null);
+                "benchmark event", (ObjectNode) json.get("summary"), (ObjectNode) json.get("payload"), now, now, null, null,
+                null);
     }
 
     private static Map<String, AttributeValue> withFreshId(Map<String, AttributeValue> sample) {

@@ -289,7 +289,7 @@ final class EnrollBenchmark {
             ObjectNode payload = Json.MAPPER.createObjectNode().put("file", "/projects/demo/shot_010/v001.exr");
             Instant now = Instant.now();
             return new Event(id, hash, topic, "bench", "api", "demo", "admin", dependsOn, status, 0, "",
-                    Json.MAPPER.createObjectNode(), payload, now, now, null, null);
+                    Json.MAPPER.createObjectNode(), payload, now, now, null, null, null);
         }
     }
 }

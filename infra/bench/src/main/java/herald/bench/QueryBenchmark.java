@@ -124,7 +124,8 @@ final class QueryBenchmark {
                     Instant at = Instant.now();
                     String id = EventIds.newId(at.toEpochMilli());
                     Event event = new Event(id, id, topic(i % TOPICS), "bench", "api", null, "admin", null,
-                            EventStatus.FINISHED, 0, "", Json.MAPPER.createObjectNode(), payload, at, at, null, null);
+                            EventStatus.FINISHED, 0, "", Json.MAPPER.createObjectNode(), payload, at, at, null, null,
+                            null);
                     writes.add(WriteRequest.builder().putRequest(PutRequest.builder()
                             .item(EventItems.toItem(event)).build()).build());
                 }

@@ -45,7 +45,7 @@ final class TriggerBenchmark {
             Instant now = Instant.parse("2026-11-23T00:00:00Z").plusMillis(i);
             Event event = new Event(String.format("%032x", i), null, "bench.t" + random.nextInt(100), "s", "api",
                     "p" + random.nextInt(10), "u", null, EventStatus.FINISHED, 0, "", Json.MAPPER.createObjectNode(),
-                    payload, now, now, null, null);
+                    payload, now, now, null, null, null);
             items.add(EventItems.toItem(event));
             jsons.add(TriggerActions.matchable(event));
         }
