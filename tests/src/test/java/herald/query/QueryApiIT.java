@@ -154,6 +154,37 @@ class QueryApiIT {
                 + "olderThan: \"2999-01-01\""))).containsExactlyElementsOf(made);
     }
 
+    /**
+     * Ayon answers an empty or inverted range, a start in the future and an end before every event with an empty
+     * list (its client sends equal bounds for "this instant"); so does Herald, on GraphQL and REST. A malformed time
+     * is still refused, naming the argument.
+     */
+    @Test
+    void emptyInvertedAndOutOfReachRangesAreEmptyPages() {
+        String made = dispatch(prefix + ".range", "");
+        String at = api.get("/api/events/" + made).json().get("createdAt").asText();
+        String topics = "topics: [\"" + prefix + ".range\"], ";
+        for (String range : List.of("newerThan: \"" + at + "\", olderThan: \"" + at + "\"",
+                "newerThan: \"2026-01-02T00:00:00Z\", olderThan: \"2026-01-01T00:00:00Z\"",
+                "newerThan: \"2999-01-01T00:00:00Z\"", "olderThan: \"2000-01-01T00:00:00Z\"")) {
+            JsonNode answer = graphql("{ events(" + topics + range + ") { " + FIELDS + " } }", null);
+            assertThat(answer.has("errors")).as(range + ": " + answer).isFalse();
+            assertThat(ids(answer.get("data").get("events"))).as(range).isEmpty();
+        }
+        String encoded = java.net.URLEncoder.encode(at, java.nio.charset.StandardCharsets.UTF_8);
+        for (String range : List.of("newerThan=" + encoded + "&olderThan=" + encoded,
+                "newerThan=2026-01-02T00:00:00Z&olderThan=2026-01-01T00:00:00Z", "newerThan=2999-01-01T00:00:00Z")) {
+            Response response = api.get("/api/events?topics=" + prefix + ".range&" + range);
+            assertThat(response.status()).as(range + ": " + response.body()).isEqualTo(200);
+            assertThat(response.json().get("events")).as(range).isEmpty();
+        }
+        Response malformed = api.get("/api/events?newerThan=yesterday");
+        assertThat(malformed.status()).isEqualTo(400);
+        assertThat(malformed.json().get("detail").asText()).contains("newerThan");
+        JsonNode refused = graphql("{ events(newerThan: \"yesterday\") { " + FIELDS + " } }", null);
+        assertThat(refused.get("errors").toString()).contains("newerThan");
+    }
+
     @Test
     void logsAreLeftOutUnlessAskedForOrNamed() {
         String log = dispatch("log." + prefix, "");
