@@ -79,7 +79,8 @@ public final class EventItems {
             item.put(OPEN_JOB, s(event.topic()));
         }
         if (event.progress() != null) {
-            item.put(PROGRESS, AttributeValue.fromN(Double.toString(event.progress())));
+            // plain digits: DynamoDB reads no exponent like 1.0E-4
+            item.put(PROGRESS, AttributeValue.fromN(java.math.BigDecimal.valueOf(event.progress()).toPlainString()));
         }
         if (event.causedBy() != null) {
             item.put(CAUSED_BY_ROLE, s(event.causedBy().role().wireName()));

@@ -46,6 +46,17 @@ class DynamoDbEventStoreIT {
                 EventStatus.FINISHED, 0, "", empty, empty, at, at, expiresAt, null, null);
     }
 
+    /** An update's progress is written with its version, whatever the number (DynamoDB takes no exponent). */
+    @Test
+    void aProgressIsWrittenAsDynamoDbReadsNumbers() {
+        Instant at = Instant.parse("2026-03-01T00:00:00Z");
+        for (double progress : new double[] {0.0001, 42.5, 100}) {
+            Event event = event("progress-" + UUID.randomUUID(), at, null).toBuilder().progress(progress).build();
+            storeAt(at).insert(event);
+            assertThat(storeAt(at).find(event.id()).orElseThrow().progress()).isEqualTo(progress);
+        }
+    }
+
     @Test
     void anExpiredEventIsGoneBeforeTtlDeletesItAndItsHashCanBeTakenAgain() {
         Instant created = Instant.parse("2026-01-01T00:00:00Z");
