@@ -143,9 +143,7 @@ public final class ConnectionRegistry {
     public List<String> connectionsOf(String user, String project) {
         long now = clock.instant().getEpochSecond();
         List<String> found = new ArrayList<>();
-        for (var item : dynamoDb.queryPaginator(r -> r.tableName(connectionsTable).indexName("byPrincipal")
-                .keyConditionExpression("principal = :p")
-                .expressionAttributeValues(Map.of(":p", s(user)))).items()) {
+        for (var item : byPrincipal(user)) {
             boolean allowed = project == null || !item.containsKey("allowedProjects")
                     || item.get("allowedProjects").hasSs() && item.get("allowedProjects").ss().contains(project);
             if (allowed && live(item, now)) {
@@ -158,12 +156,17 @@ public final class ConnectionRegistry {
     /** Every connection the key named {@code keyName} authenticated, live or not: the ones to close when it changes. */
     public List<String> allOf(String keyName) {
         List<String> found = new ArrayList<>();
-        for (var item : dynamoDb.queryPaginator(r -> r.tableName(connectionsTable).indexName("byPrincipal")
-                .keyConditionExpression("principal = :p")
-                .expressionAttributeValues(Map.of(":p", s(keyName)))).items()) {
+        for (var item : byPrincipal(keyName)) {
             found.add(item.get("connectionId").s());
         }
         return found;
+    }
+
+    /** The connection items of a principal, from the index {@code byPrincipal}: one paginated Query. */
+    private Iterable<Map<String, AttributeValue>> byPrincipal(String principal) {
+        return dynamoDb.queryPaginator(r -> r.tableName(connectionsTable).indexName("byPrincipal")
+                .keyConditionExpression("principal = :p")
+                .expressionAttributeValues(Map.of(":p", s(principal)))).items();
     }
 
     /** An item that has not outlived API Gateway's connection limit, nor its key. */

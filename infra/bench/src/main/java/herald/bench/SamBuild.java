@@ -144,29 +144,26 @@ public final class SamBuild {
         if (Files.exists(destination)) {
             delete(destination);
         }
-        try (Stream<Path> files = Files.walk(source)) {
-            for (Path file : (Iterable<Path>) files::iterator) {
-                Path relative = source.relativize(file);
-                if (relative.startsWith("target")) {
-                    continue;
-                }
-                Path copy = destination.resolve(relative.toString());
-                if (Files.isDirectory(file)) {
-                    Files.createDirectories(copy);
-                } else {
-                    Files.copy(file, copy, StandardCopyOption.REPLACE_EXISTING);
-                }
-            }
-        }
+        copyTree(source, destination, relative -> relative.startsWith("target"));
     }
 
     private static void copyTree(Path source, Path destination) throws IOException {
+        copyTree(source, destination, relative -> false);
+    }
+
+    /** Copies {@code source} (when it exists) into {@code destination}, but what {@code skipped} names. */
+    private static void copyTree(Path source, Path destination, java.util.function.Predicate<Path> skipped)
+            throws IOException {
         if (!Files.isDirectory(source)) {
             return;
         }
         try (Stream<Path> files = Files.walk(source)) {
             for (Path file : (Iterable<Path>) files::iterator) {
-                Path copy = destination.resolve(source.relativize(file).toString());
+                Path relative = source.relativize(file);
+                if (skipped.test(relative)) {
+                    continue;
+                }
+                Path copy = destination.resolve(relative.toString());
                 if (Files.isDirectory(file)) {
                     Files.createDirectories(copy);
                 } else {
