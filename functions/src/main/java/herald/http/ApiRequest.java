@@ -74,12 +74,14 @@ public final class ApiRequest {
     /**
      * The caller, as the authorizer found it: 401 with the authorizer's reason when the request had no valid key, or
      * when it reached the function without passing an authorizer at all (a route the template leaves open by mistake
-     * is then closed, not open).
+     * is then closed, not open). With Ayon's {@code X-as-user} header, a service or admin key's call is the named
+     * user's ({@link Principal#actingAs}).
      */
     public Principal principal() {
         // the stamp is read only once the context names a caller: a call without a valid key costs no read
-        return AuthorizerContext.current(authorizerContext(),
+        Principal key = AuthorizerContext.current(authorizerContext(),
                 () -> stamp().map(CacheStamps.Stamp::keyChanges).orElse(Map.of()), Instant.now());
+        return header("x-as-user").filter(user -> !user.isEmpty()).map(key::actingAs).orElse(key);
     }
 
     /** The caller when the request carried a valid key; empty otherwise (for routes open to everyone). */

@@ -101,6 +101,17 @@ public final class Broadcaster implements KeyConnections {
     }
 
     /**
+     * Sends Ayon's {@code {"topic": "heartbeat"}} to every authenticated connection, so that none sits idle long
+     * enough for API Gateway to drop it (10 minutes) and clients can tell a live connection from a dead one.
+     * Connections found gone are forgotten.
+     */
+    public Outcome heartbeat() {
+        Outcome outcome = sendTo(registry.authenticated(), EventMessages.HEARTBEAT);
+        metrics.count("Heartbeats", outcome.delivered().size());
+        return outcome;
+    }
+
+    /**
      * Closes the key's connections: API Gateway ends each (one already gone is simply forgotten) and the registry
      * forgets it, so no fan-out reaches it even before its {@code $disconnect} arrives.
      */

@@ -25,6 +25,11 @@ public final class ConnectionRegistry {
 
     /** API Gateway closes a connection after 2 hours; items outlive it by 10 minutes. */
     static final long LIFETIME_SECONDS = 2 * 3600 + 600;
+    /**
+     * Authenticated connections are spread over this many partitions of the index {@code byShard}, so that listing
+     * them all (for heartbeats) is a few Queries and no partition of the index takes every connection's writes.
+     */
+    static final int SHARDS = 8;
 
     /** A subscriber: the connection, and the project it set (null: every project). */
     public record Subscriber(String connectionId, String project) {
@@ -87,6 +92,7 @@ public final class ConnectionRegistry {
         Map<String, AttributeValue> connection = new HashMap<>();
         connection.put("connectionId", s(connectionId));
         connection.put("principal", s(principal.name()));
+        connection.put("shard", s(shardOf(connectionId)));
         if (principal.projects() != null) {
             connection.put("allowedProjects", principal.projects().isEmpty() ? AttributeValue.fromL(List.of())
                     : AttributeValue.fromSs(new ArrayList<>(principal.projects())));
@@ -160,6 +166,31 @@ public final class ConnectionRegistry {
             found.add(item.get("connectionId").s());
         }
         return found;
+    }
+
+    /**
+     * Every live authenticated connection, from the connections table's index {@code byShard}: one paginated Query
+     * per shard, never a Scan. A connection that has not authenticated is in no shard.
+     */
+    public List<String> authenticated() {
+        long now = clock.instant().getEpochSecond();
+        List<String> found = new ArrayList<>();
+        for (int shard = 0; shard < SHARDS; shard++) {
+            String value = Integer.toString(shard);
+            for (var item : dynamoDb.queryPaginator(r -> r.tableName(connectionsTable).indexName("byShard")
+                    .keyConditionExpression("#shard = :s")
+                    .expressionAttributeNames(Map.of("#shard", "shard"))
+                    .expressionAttributeValues(Map.of(":s", s(value)))).items()) {
+                if (live(item, now)) {
+                    found.add(item.get("connectionId").s());
+                }
+            }
+        }
+        return found;
+    }
+
+    static String shardOf(String connectionId) {
+        return Integer.toString(Math.floorMod(connectionId.hashCode(), SHARDS));
     }
 
     /** The connection items of a principal, from the index {@code byPrincipal}: one paginated Query. */

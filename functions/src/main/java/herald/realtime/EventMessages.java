@@ -13,6 +13,9 @@ import herald.kernel.Timestamps;
  */
 public final class EventMessages {
 
+    /** Ayon's keep-alive: sent to authenticated connections on a schedule, and ignored by Ayon's clients. */
+    public static final String HEARTBEAT = "{\"topic\":\"heartbeat\"}";
+
     private EventMessages() {
     }
 

@@ -246,6 +246,7 @@ class SamTemplateTest {
             Map.entry("RealtimeFunction", union(Set.of("ApiKeysTable"), POSTS)), // lastUsedAt; its connections
             Map.entry("ApiKeysFunction", union(Set.of("ApiKeysTable", "ScriptCacheTable"), DISPATCHES, POSTS)),
             Map.entry("FanoutFunction", POSTS),
+            Map.entry("HeartbeatFunction", POSTS),
             Map.entry("EventsFunction", union(DISPATCHES, POSTS)),
             Map.entry("EnrollFunction", union(Set.of("EnrollQueuesTable"), DISPATCHES, POSTS)),
             Map.entry("QueryFunction", union(DISPATCHES, POSTS)), // its scripts' logs and dispatches

@@ -107,6 +107,22 @@ class ScriptingIT {
     }
 
     @Test
+    void aScriptSeesTheUserACallIsMadeFor() {
+        String topic = unique("scripting.acting");
+        assertThat(script("events.post.pre_process", """
+                if (event.request.payload && event.request.payload.topic === '%s') {
+                  event.request.payload.payload = { by: platform.session.user.name, role: platform.session.role };
+                }""".formatted(topic), true).status()).isEqualTo(201);
+
+        Response dispatched = api.post("/api/events", "{\"topic\":\"" + topic + "\"}", "X-as-user", "alice");
+        assertThat(dispatched.status()).as(dispatched.body()).isEqualTo(200);
+
+        JsonNode stored = event(dispatched.json().get("id").asText());
+        assertThat(stored.get("payload")).isEqualTo(JSON.createObjectNode().put("by", "alice").put("role", "service"));
+        assertThat(stored.get("user").asText()).isEqualTo("alice");
+    }
+
+    @Test
     void withoutTheModificationFlagAChangeIsDiscardedAndTheLogSaysSo() {
         String topic = unique("scripting.unflagged");
         script("events.post.pre_process", """

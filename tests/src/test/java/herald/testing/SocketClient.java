@@ -18,11 +18,16 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
-/** A WebSocket client of the local runtime that keeps the JSON messages it receives. */
+/**
+ * A WebSocket client of the local runtime that keeps the JSON messages it receives. Heartbeats (which the local
+ * runtime's schedule sends whenever it fires) are counted apart, as Ayon's own clients ignore them.
+ */
 public final class SocketClient implements WebSocket.Listener {
 
-    /** Every message received, in order. */
+    /** Every message received but heartbeats, in order. */
     public final List<JsonNode> all = new CopyOnWriteArrayList<>();
+    /** The heartbeats received. */
+    public final BlockingQueue<JsonNode> heartbeats = new LinkedBlockingQueue<>();
     private final BlockingQueue<JsonNode> unread = new LinkedBlockingQueue<>();
     private final StringBuilder partial = new StringBuilder();
     /** Completes with the close code when the server closes the connection. */
@@ -61,8 +66,12 @@ public final class SocketClient implements WebSocket.Listener {
         if (last) {
             try {
                 JsonNode message = Json.MAPPER.readTree(partial.toString());
-                all.add(message);
-                unread.add(message);
+                if ("heartbeat".equals(message.path("topic").asText()) && message.size() == 1) {
+                    heartbeats.add(message);
+                } else {
+                    all.add(message);
+                    unread.add(message);
+                }
             } catch (Exception notJson) {
                 // Herald sends JSON only
             }

@@ -201,7 +201,7 @@ final class ColdStartBenchmark {
                                     "status", Map.of("s", "finished"), "user", Map.of("s", "admin"),
                                     "createdAt", Map.of("s", "2026-12-01T00:00:00.000000Z"),
                                     "updatedAt", Map.of("s", "2026-12-01T00:00:00.000000Z")))))));
-            case "DeliveryRetryFunction" -> "{}";
+            case "DeliveryRetryFunction", "HeartbeatFunction" -> "{}";
             default -> {
                 String[] route = route(function);
                 Map<String, Object> event = new LinkedHashMap<>();
