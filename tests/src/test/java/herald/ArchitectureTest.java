@@ -35,7 +35,7 @@ class ArchitectureTest {
                 .layer("entry points").definedBy("herald.function..")
                 .layer("HTTP adapter").definedBy("herald.http..")
                 .layer("capabilities").definedBy("herald.enroll..", "herald.query..", "herald.realtime..",
-                        "herald.scripting..", "herald.triggers..", "herald.keys..")
+                        "herald.scripting..", "herald.triggers..", "herald.keys..", "herald.projects..")
                 .layer("events").definedBy("herald.events..")
                 .layer("identity").definedBy("herald.auth..")
                 .layer("kernel").definedBy("herald.kernel..")
@@ -57,7 +57,8 @@ class ArchitectureTest {
         noClasses().that().resideInAPackage("herald.local..")
                 .should().dependOnClassesThat().resideInAnyPackage("herald.function..", "herald.http..",
                         "herald.enroll..", "herald.query..", "herald.realtime..", "herald.scripting..",
-                        "herald.triggers..", "herald.keys..", "herald.events..", "herald.auth..", "herald.kernel..")
+                        "herald.triggers..", "herald.keys..", "herald.projects..", "herald.events..", "herald.auth..",
+                        "herald.kernel..")
                 .check(HERALD);
     }
 

@@ -50,6 +50,7 @@ public final class DynamoDbEventStore implements EventStore {
     private final String eventsTable;
     private final String hashesTable;
     private final TopicRegistry topics;
+    private final ProjectRegistry projects;
     private final Clock clock;
 
     private DynamoDbEventStore(Builder builder) {
@@ -57,6 +58,7 @@ public final class DynamoDbEventStore implements EventStore {
         this.eventsTable = Objects.requireNonNull(builder.eventsTable, "eventsTable");
         this.hashesTable = Objects.requireNonNull(builder.hashesTable, "hashesTable");
         this.topics = Objects.requireNonNull(builder.topics, "topics");
+        this.projects = Objects.requireNonNull(builder.projects, "projects");
         this.clock = builder.clock;
     }
 
@@ -78,8 +80,10 @@ public final class DynamoDbEventStore implements EventStore {
      */
     public void insert(Event event, List<TransactWriteItem> alsoWrite) {
         var item = EventItems.requireStorable(EventItems.toItem(event));
-        // Registered first: a wildcard reader must never see an event whose topic it cannot find.
+        // Registered first: a wildcard reader must never see an event whose topic it cannot find, nor a project
+        // listing miss a project that holds an event.
         topics.remember(event.topic());
+        projects.remember(event.project());
         List<TransactWriteItem> actions = new ArrayList<>();
         actions.add(putEvent(item, "attribute_not_exists(#id)"));
         actions.add(claimHash(event));
@@ -139,6 +143,7 @@ public final class DynamoDbEventStore implements EventStore {
             }
             Event replacement = holder.map(fresh::reusing).orElse(fresh);
             topics.remember(replacement.topic());
+            projects.remember(replacement.project());
             List<TransactWriteItem> actions = new ArrayList<>();
             actions.add(TransactWriteItem.builder().delete(Delete.builder()
                     .tableName(eventsTable).key(Map.of(EventItems.ID, EventItems.s(oldId))).build()).build());
@@ -184,6 +189,9 @@ public final class DynamoDbEventStore implements EventStore {
                 return Optional.empty();
             }
             Event updated = change.apply(current.get());
+            if (!Objects.equals(updated.project(), current.get().project())) {
+                projects.remember(updated.project());
+            }
             var item = EventItems.requireStorable(EventItems.toItem(updated));
             List<TransactWriteItem> actions = new ArrayList<>();
             // Optimistic lock on the version read: a concurrent update makes this attempt fail and start again.
@@ -371,6 +379,7 @@ public final class DynamoDbEventStore implements EventStore {
         private String eventsTable;
         private String hashesTable;
         private TopicRegistry topics;
+        private ProjectRegistry projects;
         private Clock clock = Clock.systemUTC();
 
         public Builder withDynamoDb(DynamoDbClient dynamoDb) {
@@ -391,6 +400,12 @@ public final class DynamoDbEventStore implements EventStore {
         /** The registry of topics this store records every new topic in (shared with the container's queries). */
         public Builder withTopics(TopicRegistry topics) {
             this.topics = topics;
+            return this;
+        }
+
+        /** The registry of projects this store records every project it stores an event in. */
+        public Builder withProjects(ProjectRegistry projects) {
+            this.projects = projects;
             return this;
         }
 

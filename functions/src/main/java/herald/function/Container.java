@@ -9,6 +9,7 @@ import herald.events.EventAnnouncer;
 import herald.events.EventService;
 import herald.events.ResourceEvents;
 import herald.events.RetentionPolicy;
+import herald.events.ProjectRegistry;
 import herald.events.TopicRegistry;
 import herald.http.ScriptHooks;
 import herald.kernel.Environment;
@@ -17,6 +18,7 @@ import herald.kernel.Metrics;
 import herald.keys.ApiKeyAdmin;
 import herald.keys.Users;
 import herald.query.QueryStore;
+import herald.projects.Projects;
 import herald.realtime.Broadcaster;
 import herald.realtime.ConnectionRegistry;
 import herald.realtime.RealtimeAnnouncer;
@@ -152,6 +154,10 @@ final class Container {
         return once(Users.class, () -> new Users(apiKeyStore(), clock));
     }
 
+    Projects projectsApi() {
+        return once(Projects.class, () -> new Projects(projects(), resourceEvents(), clock));
+    }
+
     ApiKeyAuthenticator authenticator() {
         return once(ApiKeyAuthenticator.class, () -> new ApiKeyAuthenticator(environment.required("HERALD_API_KEY"),
                 environment.optional("API_KEYS_TABLE").isPresent() ? apiKeyStore() : null, clock));
@@ -163,12 +169,18 @@ final class Container {
         return once(TopicRegistry.class, () -> new TopicRegistry(dynamoDb(), environment.required("TOPICS_TABLE")));
     }
 
+    ProjectRegistry projects() {
+        return once(ProjectRegistry.class, () -> new ProjectRegistry(dynamoDb(), environment.required("PROJECTS_TABLE"),
+                environment.optional("EVENTS_TABLE").orElse(null), clock));
+    }
+
     DynamoDbEventStore eventStore() {
         return once(DynamoDbEventStore.class, () -> DynamoDbEventStore.builder()
                 .withDynamoDb(dynamoDb())
                 .withEventsTable(environment.required("EVENTS_TABLE"))
                 .withHashesTable(environment.required("EVENT_HASHES_TABLE"))
                 .withTopics(topics())
+                .withProjects(projects())
                 .build());
     }
 
@@ -282,7 +294,8 @@ final class Container {
 
     ApiKeyAdmin apiKeyAdmin() {
         return once(ApiKeyAdmin.class,
-                () -> new ApiKeyAdmin(apiKeyStore(), resourceEvents(), cacheStamps(), broadcaster(), clock));
+                () -> new ApiKeyAdmin(apiKeyStore(), resourceEvents(), cacheStamps(), broadcaster(), projects(),
+                        clock));
     }
 
     // triggers

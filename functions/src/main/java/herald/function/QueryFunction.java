@@ -15,7 +15,6 @@ import herald.http.HttpEndpoint;
 import herald.kernel.InvalidRequestException;
 import herald.kernel.Json;
 import herald.kernel.JsonBody;
-import herald.kernel.Names;
 import herald.query.Cursors;
 import herald.query.EventQuery;
 import herald.query.EventsGraphql;
@@ -47,7 +46,7 @@ public final class QueryFunction implements RequestHandler<APIGatewayV2HTTPEvent
     public QueryFunction(Map<String, String> environment) {
         Container container = new Container(environment);
         this.store = container.queries();
-        this.graphql = new EventsGraphql(store);
+        this.graphql = new EventsGraphql(store, container.users());
         this.endpoint = HttpEndpoint.of("QueryFunction")
                 .on("POST /graphql", request -> graphql(request.jsonBody(), request.principal(), request.requestId()))
                 .on("GET /api/events", request -> list(request, request.principal()))
@@ -71,7 +70,7 @@ public final class QueryFunction implements RequestHandler<APIGatewayV2HTTPEvent
     }
 
     private APIGatewayV2HTTPResponse list(ApiRequest request, Principal caller) {
-        int limit = request.queryParameter("limit").map(v -> integer("limit", v)).orElse(EventQuery.DEFAULT_PAGE);
+        int limit = request.integerParameter("limit").orElse(EventQuery.DEFAULT_PAGE);
         if (limit < 1 || limit > EventQuery.MAX_PAGE) {
             throw new InvalidRequestException("Query parameter 'limit' must be 1 to " + EventQuery.MAX_PAGE + ", not "
                     + limit);
@@ -108,14 +107,5 @@ public final class QueryFunction implements RequestHandler<APIGatewayV2HTTPEvent
         return request.queryParameter(name)
                 .map(v -> Arrays.stream(v.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList())
                 .orElse(null);
-    }
-
-    private static int integer(String name, String value) {
-        try {
-            return Integer.parseInt(value.trim());
-        } catch (NumberFormatException e) {
-            throw new InvalidRequestException("Query parameter '" + name + "' must be a whole number, not '"
-                    + Names.abbreviate(value) + "'");
-        }
     }
 }

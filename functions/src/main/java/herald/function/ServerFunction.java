@@ -5,11 +5,13 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import herald.auth.Principal;
+import herald.http.ApiRequest;
 import herald.http.ApiResponses;
 import herald.http.HttpEndpoint;
 import herald.kernel.HeraldVersion;
 import herald.kernel.NotFoundException;
 import herald.keys.Users;
+import herald.projects.ProjectListing;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,8 +19,9 @@ import java.util.Map;
 /**
  * {@code ServerFunction}: what Ayon's clients read when they connect ({@code GET /}, {@code /api/info},
  * {@code /api/users/me}, {@code /api/attributes}), Herald's users ({@code /api/users}, {@code /api/users/{name}}: its
- * API keys, see {@link Users}), and the HTTP API's {@code $default} route, which answers every
- * unknown route with Herald's JSON 404.
+ * API keys, see {@link Users}) and projects ({@code /api/projects[/{name}]}, see
+ * {@link herald.projects.Projects}), and the HTTP API's {@code $default} route, which answers every unknown route
+ * with Herald's JSON 404.
  *
  * <p>Thread-safe.
  */
@@ -49,11 +52,36 @@ public final class ServerFunction implements RequestHandler<APIGatewayV2HTTPEven
                 .on("GET /api/users/{name}", request -> ApiResponses.json(200,
                         container.users().get(request.pathParameter("name").orElse(""), request.principal())))
                 .on("GET /api/attributes", request -> ApiResponses.json(200, Map.of("attributes", List.of())))
+                .on("GET /api/projects", request -> ApiResponses.json(200, container.projectsApi().list(
+                        new ProjectListing(request.optionalFlag("active").orElse(null),
+                                request.optionalFlag("library").orElse(null),
+                                request.queryParameter("name").orElse(null),
+                                request.integerParameter("page").orElse(1),
+                                request.integerParameter("length").orElse(null),
+                                request.queryParameter("order").filter(o -> !o.isEmpty()).orElse(null),
+                                request.flag("desc")), request.principal())))
+                .on("POST /api/projects", request -> ApiResponses.json(201, container.projectsApi().declare(
+                        request.jsonBody(), request.principal(), request.requestId())))
+                .on("GET /api/projects/{name}", request -> ApiResponses.json(200,
+                        container.projectsApi().get(projectName(request), request.principal())))
+                .on("PATCH /api/projects/{name}", request -> {
+                    container.projectsApi().update(projectName(request), request.jsonBody(), request.principal(),
+                            request.requestId());
+                    return ApiResponses.noContent();
+                })
+                .on("DELETE /api/projects/{name}", request -> container.projectsApi()
+                        .forget(projectName(request), request.principal(), request.requestId())
+                        .map(deactivated -> ApiResponses.json(200, deactivated))
+                        .orElseGet(ApiResponses::noContent))
                 .on("$default", request -> {
                     throw new NotFoundException("No route for " + request.method() + " " + request.path()
                             + "; docs/api.md lists Herald's routes");
                 })
                 .build(container.scriptHooks(), container.stamps());
+    }
+
+    private static String projectName(ApiRequest request) {
+        return request.pathParameter("name").orElse("");
     }
 
     @Override

@@ -146,6 +146,18 @@ public final class ApiRequest {
         return Flags.parse("Query parameter '" + name + "'", queryParameter(name).orElse(null));
     }
 
+    /** A whole-number query parameter that may be absent (empty then); anything else is a 400 that names it. */
+    public Optional<Integer> integerParameter(String name) {
+        return queryParameter(name).filter(v -> !v.isEmpty()).map(value -> {
+            try {
+                return Integer.parseInt(value.trim());
+            } catch (NumberFormatException e) {
+                throw new InvalidRequestException("Query parameter '" + name + "' must be a whole number, not '"
+                        + Names.abbreviate(value) + "'");
+            }
+        });
+    }
+
     /** Query parameters (never null). */
     public Map<String, String> queryParameters() {
         return event.getQueryStringParameters() == null ? Map.of() : event.getQueryStringParameters();

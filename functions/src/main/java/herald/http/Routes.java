@@ -35,6 +35,11 @@ public final class Routes {
         routes.add(route("ServerFunction", "GET", "/api/users", ANY_KEY, true));
         routes.add(route("ServerFunction", "GET", "/api/users/{name}", ANY_KEY, true));
         routes.add(route("ServerFunction", "GET", "/api/attributes", ANY_KEY, true));
+        routes.add(route("ServerFunction", "GET", "/api/projects", ANY_KEY, true));
+        routes.add(route("ServerFunction", "POST", "/api/projects", ADMIN, true));
+        routes.add(route("ServerFunction", "GET", "/api/projects/{name}", ANY_KEY, true));
+        routes.add(route("ServerFunction", "PATCH", "/api/projects/{name}", ADMIN, true));
+        routes.add(route("ServerFunction", "DELETE", "/api/projects/{name}", ADMIN, true));
         routes.add(new Route("ServerFunction", Route.DEFAULT, "", PUBLIC, false, null));
         // EventsFunction: the events API of the Ayon contract
         routes.add(route("EventsFunction", "POST", "/api/events", SERVICE, true));

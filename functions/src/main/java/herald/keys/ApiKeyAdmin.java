@@ -10,6 +10,7 @@ import herald.auth.KeyChangeLog;
 import herald.auth.KeyConnections;
 import herald.auth.Principal;
 import herald.auth.Role;
+import herald.events.ProjectRegistry;
 import herald.events.ResourceEvents;
 import herald.kernel.InvalidRequestException;
 import herald.kernel.Json;
@@ -48,19 +49,22 @@ public final class ApiKeyAdmin {
     private final ResourceEvents resources;
     private final KeyChangeLog changes;
     private final KeyConnections connections;
+    private final ProjectRegistry projects;
     private final Clock clock;
 
     /**
      * {@code changes} hears of every change to a key's rights, so that an authorization API Gateway cached before it
      * no longer holds from the next request; {@code connections} closes the WebSocket connections the key
-     * authenticated, which would otherwise go on receiving with the rights it had.
+     * authenticated, which would otherwise go on receiving with the rights it had; {@code projects} learns the
+     * projects a key is limited to, so that they are listed even before they hold an event.
      */
     public ApiKeyAdmin(ApiKeyStore store, ResourceEvents resources, KeyChangeLog changes, KeyConnections connections,
-            Clock clock) {
+            ProjectRegistry projects, Clock clock) {
         this.store = store;
         this.resources = resources;
         this.changes = changes;
         this.connections = connections;
+        this.projects = projects;
         this.clock = clock;
     }
 
@@ -89,11 +93,18 @@ public final class ApiKeyAdmin {
             store.purge(deleted);
             resources.emit(ResourceEvents.Change.HARD_DELETED, TYPE, name, creator, requestId);
         });
+        rememberProjects(record.projects());
         store.create(record);
         resources.emit(ResourceEvents.Change.CREATED, TYPE, name, creator, requestId);
         ObjectNode json = record.toJson(now);
         json.put("key", key);
         return json;
+    }
+
+    private void rememberProjects(Set<String> limitedTo) {
+        if (limitedTo != null) {
+            limitedTo.forEach(projects::remember);
+        }
     }
 
     public ArrayNode list(boolean includeDeleted) {
@@ -139,6 +150,7 @@ public final class ApiKeyAdmin {
         }
         ApiKey changed = new ApiKey(key.name(), key.hash(), key.prefix(), role, projects, expiresAt, revokedAt,
                 key.lastUsedAt(), key.createdAt(), now, key.createdBy(), null);
+        rememberProjects(projects);
         store.replace(key, changed);
         changes.record(changed.validAt(now)
                 ? KeyChange.changed(ApiKeyAuthenticator.fingerprint(key.hash()), now, role, projects)

@@ -13,7 +13,10 @@ import herald.kernel.NotFoundException;
 import herald.kernel.Timestamps;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -36,19 +39,46 @@ public final class Users {
 
     /** {@code GET /api/users}: {@code {"count", "users"}}, by name. */
     public ObjectNode list(Principal caller) {
-        Instant now = clock.instant();
         ArrayNode users = Json.MAPPER.createArrayNode();
-        if (caller.role().isManager()) {
-            users.add(describe(new Principal(ApiKeyAuthenticator.ADMIN_NAME, Role.ADMIN, null), true, null, null));
-            keys.list(false).stream().sorted(Comparator.comparing(ApiKey::name))
-                    .forEach(key -> users.add(describe(key, now)));
-        } else {
-            users.add(get(caller.name(), caller));
-        }
+        visible(caller).forEach(user -> users.add(user.json()));
         ObjectNode answer = Json.MAPPER.createObjectNode();
         answer.put("count", users.size());
         answer.set("users", users);
         return answer;
+    }
+
+    /**
+     * The users a GraphQL {@code users} field lists, by name: those named (null: all), those with one of the
+     * {@code emails} (none: Herald keeps no emails), those whose key may see {@code project} (null: all), of the users
+     * the caller may see.
+     */
+    public List<ObjectNode> find(Collection<String> names, Collection<String> emails, String project,
+            Principal caller) {
+        if (emails != null) {
+            return List.of();
+        }
+        return visible(caller).stream()
+                .filter(user -> names == null || names.contains(user.principal().name()))
+                .filter(user -> project == null || user.principal().mayRead(project))
+                .map(Described::json).toList();
+    }
+
+    /** A user and how Ayon's client reads it. */
+    private record Described(Principal principal, ObjectNode json) {
+    }
+
+    private List<Described> visible(Principal caller) {
+        if (!caller.role().isManager()) {
+            return List.of(new Described(caller, get(caller.name(), caller)));
+        }
+        Instant now = clock.instant();
+        List<Described> users = new ArrayList<>();
+        Principal admin = new Principal(ApiKeyAuthenticator.ADMIN_NAME, Role.ADMIN, null);
+        users.add(new Described(admin, describe(admin, true, null, null)));
+        keys.list(false).stream().sorted(Comparator.comparing(ApiKey::name))
+                .forEach(key -> users.add(new Described(key.role() == null ? noRights(key.name())
+                        : key.principal(), describe(key, now))));
+        return users;
     }
 
     /**
@@ -69,11 +99,15 @@ public final class Users {
         return describe(keys.byName(name).orElseThrow(() -> notFound(name)), clock.instant());
     }
 
+    /** A key whose role this version does not know: a user with no rights. */
+    private static Principal noRights(String name) {
+        return new Principal(name, Role.USER, Set.of());
+    }
+
     private static ObjectNode describe(ApiKey key, Instant now) {
         if (key.role() == null) {
             // a role this version does not know: a user with no rights, shown as inactive
-            ObjectNode user = describe(new Principal(key.name(), Role.USER, Set.of()), false, key.createdAt(),
-                    key.updatedAt());
+            ObjectNode user = describe(noRights(key.name()), false, key.createdAt(), key.updatedAt());
             user.put("isManager", false);
             return user;
         }
@@ -82,8 +116,9 @@ public final class Users {
 
     /**
      * A user as Ayon describes one: its name, no attributes, its role flags (at the top and in {@code data}, where
-     * Ayon's client reads them), and the projects it is limited to as {@code accessGroups}. Ayon's API keys belong to
-     * service users; here the admin and service roles both answer as managers and services.
+     * Ayon's client reads them), and the projects it is limited to as {@code accessGroups}, in Ayon's shape
+     * ({@code {"<project>": ["<role>"]}}; empty for a key that sees every project). Ayon's API keys belong to service
+     * users; here the admin and service roles both answer as managers and services.
      */
     public static ObjectNode describe(Principal principal, boolean active, Instant createdAt, Instant updatedAt) {
         ObjectNode data = Json.MAPPER.createObjectNode();
@@ -92,9 +127,11 @@ public final class Users {
         data.put("isManager", principal.role().isManager());
         data.put("isGuest", false);
         data.put("role", principal.role().wireName());
+        ObjectNode groups = data.putObject("accessGroups");
         if (principal.projects() != null) {
-            ArrayNode groups = data.putArray("accessGroups");
-            principal.projects().stream().sorted().forEach(groups::add);
+            // Ayon's shape: the access groups the user has in each project; here the key's role in each
+            principal.projects().stream().sorted()
+                    .forEach(project -> groups.putArray(project).add(principal.role().wireName()));
         }
         ObjectNode user = Json.MAPPER.createObjectNode();
         user.put("name", principal.name());

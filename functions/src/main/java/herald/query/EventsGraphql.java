@@ -1,5 +1,6 @@
 package herald.query;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import graphql.ErrorClassification;
 import graphql.ExecutionInput;
 import graphql.GraphQL;
@@ -24,6 +25,7 @@ import herald.events.EventItems;
 import herald.kernel.HeraldException;
 import herald.kernel.InvalidRequestException;
 import herald.kernel.Json;
+import herald.keys.Users;
 import herald.kernel.Timestamps;
 import java.io.IOException;
 import java.io.InputStream;
@@ -39,7 +41,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code POST /graphql}: Ayon's {@code events(...)} field with Relay paging, on graphql-java. The schema is
+ * {@code POST /graphql}: Ayon's {@code events(...)} and {@code users(...)} fields with Relay paging, on graphql-java
+ * (users are Herald's API keys' names, see {@link Users}). The schema is
  * {@code herald/query/schema.graphqls}. Bad arguments become entries of GraphQL's {@code errors} array that say
  * what to fix, as do syntax and validation errors, which graphql-java reports itself.
  *
@@ -59,6 +62,8 @@ public final class EventsGraphql {
     public static final int MAX_DEPTH = 8;
     /** The sum of the page sizes of every {@code events} field of one request. */
     public static final int MAX_EVENTS = 4_000;
+    /** The page of a users field without {@code first}. */
+    public static final int DEFAULT_USERS = 100;
 
     private static final Logger LOG = LoggerFactory.getLogger(EventsGraphql.class);
     /** The classification of an error that is the caller's to fix, and of one that is not. */
@@ -69,12 +74,15 @@ public final class EventsGraphql {
 
     private final GraphQL graphql;
     private final QueryStore store;
+    private final Users users;
 
-    public EventsGraphql(QueryStore store) {
+    public EventsGraphql(QueryStore store, Users users) {
         this.store = store;
+        this.users = users;
         GraphQLSchema schema = new SchemaGenerator().makeExecutableSchema(new SchemaParser().parse(schemaText()),
                 RuntimeWiring.newRuntimeWiring()
-                        .type("Query", wiring -> wiring.dataFetcher("events", this::events))
+                        .type("Query", wiring -> wiring.dataFetcher("events", this::events)
+                                .dataFetcher("users", this::users))
                         .build());
         this.graphql = GraphQL.newGraphQL(schema)
                 .instrumentation(new ChainedInstrumentation(List.of(
@@ -193,6 +201,72 @@ public final class EventsGraphql {
                     .error(GraphqlErrorBuilder.newError(environment).message(e.detail()).errorType(BAD_REQUEST).build())
                     .build();
         }
+    }
+
+    /** Users by name, a page at a time: {@code first} (default {@value #DEFAULT_USERS}) after a user's cursor. */
+    private DataFetcherResult<Map<String, Object>> users(DataFetchingEnvironment environment) {
+        try {
+            Principal caller = environment.getGraphQlContext().get(Principal.class);
+            if (environment.getArgument("last") != null || environment.getArgument("before") != null) {
+                throw new InvalidRequestException("users pages forward only: use first and after");
+            }
+            Integer first = environment.getArgument("first");
+            int size = first == null ? DEFAULT_USERS : first;
+            if (size < 0 || size > EventQuery.MAX_PAGE) {
+                throw new InvalidRequestException("Argument 'first' must be 0 to " + EventQuery.MAX_PAGE + ", not "
+                        + size);
+            }
+            String after = environment.getArgument("after") == null ? null
+                    : Cursors.decodeName("after", environment.getArgument("after"));
+            List<ObjectNode> found = users.find(environment.getArgument("names"), environment.getArgument("emails"),
+                    environment.getArgument("projectName"), caller);
+            List<ObjectNode> rest = found.stream()
+                    .filter(user -> after == null || user.get("name").asText().compareTo(after) > 0).toList();
+            List<ObjectNode> page = rest.stream().limit(size).toList();
+            List<Map<String, Object>> edges = new ArrayList<>();
+            for (ObjectNode user : page) {
+                edges.add(Map.of("node", userNode(user), "cursor", Cursors.encodeName(user.get("name").asText())));
+            }
+            Map<String, Object> pageInfo = new LinkedHashMap<>();
+            pageInfo.put("hasNextPage", rest.size() > page.size());
+            pageInfo.put("hasPreviousPage", rest.size() < found.size());
+            pageInfo.put("startCursor", edges.isEmpty() ? null : edges.get(0).get("cursor"));
+            pageInfo.put("endCursor", edges.isEmpty() ? null : edges.get(edges.size() - 1).get("cursor"));
+            Map<String, Object> connection = new LinkedHashMap<>();
+            connection.put("edges", edges);
+            connection.put("pageInfo", pageInfo);
+            return DataFetcherResult.<Map<String, Object>>newResult().data(connection).build();
+        } catch (HeraldException e) {
+            return DataFetcherResult.<Map<String, Object>>newResult()
+                    .error(GraphqlErrorBuilder.newError(environment).message(e.detail()).errorType(BAD_REQUEST).build())
+                    .build();
+        }
+    }
+
+    /** A user as Ayon's GraphQL {@code UserNode}: JSON objects as strings, attributes null, nothing of a key. */
+    private static Map<String, Object> userNode(ObjectNode user) {
+        Map<String, Object> node = new LinkedHashMap<>();
+        node.put("name", user.get("name").asText());
+        node.put("active", user.get("active").asBoolean());
+        for (String flag : List.of("isAdmin", "isManager", "isService", "isGuest")) {
+            node.put(flag, user.get(flag).asBoolean());
+        }
+        node.put("isDeveloper", false);
+        node.put("accessGroups", Json.write(user.at("/data/accessGroups")));
+        node.put("defaultAccessGroups", List.of());
+        node.put("hasPassword", false);
+        node.put("apiKeyPreview", null);
+        Map<String, Object> attrib = new LinkedHashMap<>();
+        attrib.put("fullName", null);
+        attrib.put("email", null);
+        attrib.put("avatarUrl", null);
+        attrib.put("developerMode", null);
+        node.put("attrib", attrib);
+        node.put("allAttrib", "{}");
+        node.put("data", Json.write(user.get("data")));
+        node.put("createdAt", user.hasNonNull("createdAt") ? user.get("createdAt").asText() : null);
+        node.put("updatedAt", user.hasNonNull("updatedAt") ? user.get("updatedAt").asText() : null);
+        return node;
     }
 
     static Map<String, Object> connection(QueryStore.Page page) {

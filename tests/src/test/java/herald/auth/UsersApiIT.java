@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import herald.testing.ApiKeys;
+import herald.testing.AyonQueries;
 import herald.testing.HeraldClient;
 import herald.testing.HeraldClient.Response;
 import herald.testing.LocalHeraldExtension;
@@ -52,7 +53,8 @@ class UsersApiIT {
         assertThat(user.get("name").asText()).isEqualTo(person);
         assertThat(user.get("active").asBoolean()).isTrue();
         assertThat(user.get("attrib").isObject()).isTrue();
-        assertThat(user.get("data").get("accessGroups").toString()).isEqualTo("[\"alpha\",\"beta\"]");
+        assertThat(user.get("data").get("accessGroups").toString())
+                .isEqualTo("{\"alpha\":[\"user\"],\"beta\":[\"user\"]}");
         assertThat(user.get("isAdmin").asBoolean()).isFalse();
         assertThat(user.get("isManager").asBoolean()).isFalse();
         assertThat(user.get("isGuest").asBoolean()).isFalse();
@@ -74,6 +76,45 @@ class UsersApiIT {
         assertError(admin.get("/api/users/" + "x".repeat(1100)), 404, "No user");
         // for a user key, another user is one that does not exist: it learns no names
         assertError(admin.withKey(key).get("/api/users/admin"), 404, "sees only its own user");
+    }
+
+    @Test
+    void ayonsClientListsUsersThroughGraphql() {
+        String person = ApiKeys.uniqueName("users-gql");
+        String key = ApiKeys.create(admin, person, "user", List.of("alpha"));
+
+        Response found = admin.post("/graphql", AyonQueries.users("[\"" + person + "\",\"nobody-" + person + "\"]"));
+        assertThat(found.status()).isEqualTo(200);
+        assertThat(found.json().has("errors")).as(found.body()).isFalse();
+        JsonNode edges = found.json().at("/data/users/edges");
+        assertThat(edges).hasSize(1);
+        JsonNode user = edges.get(0).get("node");
+        assertThat(user.get("name").asText()).isEqualTo(person);
+        assertThat(user.get("accessGroups").asText()).isEqualTo("{\"alpha\":[\"user\"]}");
+        assertThat(user.get("isManager").asBoolean()).isFalse();
+        assertThat(user.get("apiKeyPreview").isNull()).isTrue();
+        assertThat(user.at("/attrib/fullName").isNull()).isTrue();
+        assertThat(found.body()).doesNotContain(key, "hk_");
+        assertThat(found.json().at("/data/users/pageInfo/hasNextPage").asBoolean()).isFalse();
+
+        // every user, a page at a time, by name
+        Response firstPage = admin.post("/graphql", "{\"query\":\"{ users(first: 1) { edges { node { name } } "
+                + "pageInfo { endCursor hasNextPage } } }\"}");
+        assertThat(firstPage.json().at("/data/users/edges/0/node/name").asText()).isEqualTo("admin");
+        assertThat(firstPage.json().at("/data/users/pageInfo/hasNextPage").asBoolean()).isTrue();
+        String cursor = firstPage.json().at("/data/users/pageInfo/endCursor").asText();
+        Response secondPage = admin.post("/graphql", "{\"query\":\"{ users(first: 1, after: \\\"" + cursor
+                + "\\\") { edges { node { name } } } }\"}");
+        assertThat(secondPage.json().at("/data/users/edges/0/node/name").asText()).as(secondPage.body())
+                .isNotEqualTo("admin");
+
+        // a user key sees only itself; a bad cursor is an error that says what to pass
+        Response own = admin.withKey(key).post("/graphql", AyonQueries.users("null"));
+        assertThat(own.json().at("/data/users/edges")).hasSize(1);
+        assertThat(own.json().at("/data/users/edges/0/node/name").asText()).isEqualTo(person);
+        Response bad = admin.post("/graphql",
+                "{\"query\":\"{ users(after: \\\"nope\\\") { edges { node { name } } } }\"}");
+        assertThat(bad.json().at("/errors/0/message").asText()).contains("not a cursor this API gave out");
     }
 
     private static void assertError(Response response, int status, String detail) {

@@ -12,6 +12,7 @@ import herald.events.EventService;
 import herald.events.EventStatus;
 import herald.events.EventUpdate;
 import herald.events.RetentionPolicy;
+import herald.events.ProjectRegistry;
 import herald.events.TopicRegistry;
 import herald.kernel.JsonBody;
 import herald.kernel.Metrics;
@@ -71,7 +72,9 @@ class EnrollServiceIT {
         DynamoDbClient dynamoDb = herald.dynamoDb();
         DynamoDbEventStore store = DynamoDbEventStore.builder().withDynamoDb(dynamoDb)
                 .withEventsTable(environment.get("EVENTS_TABLE")).withHashesTable(environment.get("EVENT_HASHES_TABLE"))
-                .withTopics(new TopicRegistry(dynamoDb, environment.get("TOPICS_TABLE"))).withClock(clock).build();
+                .withTopics(new TopicRegistry(dynamoDb, environment.get("TOPICS_TABLE")))
+                .withProjects(new ProjectRegistry(dynamoDb, environment.get("PROJECTS_TABLE"), null, clock))
+                .withClock(clock).build();
         this.events = new EventService(store, RetentionPolicy.keepForever(), EventAnnouncer.NONE, Metrics.NONE,
                 clock);
         this.enroll = EnrollService.builder().withEvents(store)

@@ -36,6 +36,8 @@ class DynamoDbEventStoreIT {
                 .withEventsTable(environment.get("EVENTS_TABLE"))
                 .withHashesTable(environment.get("EVENT_HASHES_TABLE"))
                 .withTopics(new TopicRegistry(dynamoDb, environment.get("TOPICS_TABLE")))
+                .withProjects(new ProjectRegistry(dynamoDb, environment.get("PROJECTS_TABLE"), null,
+                        Clock.fixed(now, ZoneOffset.UTC)))
                 .withClock(Clock.fixed(now, ZoneOffset.UTC))
                 .build();
     }

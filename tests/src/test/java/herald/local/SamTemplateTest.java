@@ -231,8 +231,9 @@ class SamTemplateTest {
         assertThat(scripted).isGreaterThan(5);
     }
 
-    /** What dispatching an event writes: the event, the claim of its hash, its topic. */
-    private static final Set<String> DISPATCHES = Set.of("EventsTable", "EventHashesTable", "TopicsTable");
+    /** What dispatching an event writes: the event, the claim of its hash, its topic, its project. */
+    private static final Set<String> DISPATCHES = Set.of("EventsTable", "EventHashesTable", "TopicsTable",
+            "ProjectsTable");
     /** What posting to WebSocket connections writes: it forgets the connections that are gone. */
     private static final Set<String> POSTS = Set.of("ConnectionsTable", "SubscriptionsTable");
 

@@ -32,7 +32,9 @@ class QueryScopeIT {
         this.api = api;
         Map<String, String> environment = herald.functionEnvironment("QueryFunction");
         this.graphql = new EventsGraphql(new QueryStore(herald.dynamoDb(), environment.get("EVENTS_TABLE"),
-                new TopicRegistry(herald.dynamoDb(), environment.get("TOPICS_TABLE"))));
+                new TopicRegistry(herald.dynamoDb(), environment.get("TOPICS_TABLE"))),
+                new herald.keys.Users(new herald.auth.ApiKeyStore(herald.dynamoDb(), environment.get("API_KEYS_TABLE")),
+                        java.time.Clock.systemUTC()));
     }
 
     @SuppressWarnings("unchecked")

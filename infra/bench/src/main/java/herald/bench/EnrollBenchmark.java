@@ -13,6 +13,7 @@ import herald.events.Event;
 import herald.events.EventIds;
 import herald.events.EventItems;
 import herald.events.EventStatus;
+import herald.events.ProjectRegistry;
 import herald.events.TopicRegistry;
 import herald.kernel.Json;
 import herald.kernel.JsonBody;
@@ -77,7 +78,10 @@ final class EnrollBenchmark {
             DynamoDbEventStore countedStore = DynamoDbEventStore.builder().withDynamoDb(counted)
                     .withEventsTable(environment.get("EVENTS_TABLE"))
                     .withHashesTable(environment.get("EVENT_HASHES_TABLE"))
-                    .withTopics(new TopicRegistry(counted, environment.get("TOPICS_TABLE"))).build();
+                    .withTopics(new TopicRegistry(counted, environment.get("TOPICS_TABLE")))
+                    .withProjects(new ProjectRegistry(counted, environment.get("PROJECTS_TABLE"), null,
+                            java.time.Clock.systemUTC()))
+                    .build();
             EnrollService enroll = EnrollService.builder()
                     .withEvents(countedStore)
                     .withQueues(new JobQueueStore(counted, countedStore, environment.get("EVENTS_TABLE"),
