@@ -3,8 +3,8 @@ package herald.query;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import herald.testing.HeraldClient.Response;
 import herald.testing.AyonQueries;
+import herald.testing.HeraldClient.Response;
 import herald.testing.HeraldClient;
 import herald.testing.LocalHeraldExtension;
 import java.util.ArrayList;
