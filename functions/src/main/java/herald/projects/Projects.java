@@ -181,42 +181,41 @@ public final class Projects {
 
     /** A project as the listing shows one: Ayon's {@code ListProjectsItemModel}. */
     private static ObjectNode listItem(Project project) {
-        ObjectNode item = Json.MAPPER.createObjectNode();
-        item.put("name", project.name());
-        item.put("code", project.code());
-        item.put("label", project.label());
-        item.put("color", project.color());
-        item.put("active", project.active());
-        item.put("library", project.library());
+        ObjectNode item = common(project);
         item.put("skeleton", false);
         item.put("pinned", false);
         item.putNull("projectFolder");
-        item.put("createdAt", Timestamps.format(project.createdAt()));
-        item.put("updatedAt", Timestamps.format(project.updatedAt()));
-        return item;
+        return times(item, project);
     }
 
     /** A project as {@code GET /api/projects/{name}} shows one: Ayon's project entity, with nothing of anatomy. */
     private static ObjectNode entity(Project project) {
-        ObjectNode entity = Json.MAPPER.createObjectNode();
-        entity.put("name", project.name());
-        entity.put("code", project.code());
-        entity.put("label", project.label());
-        entity.put("color", project.color());
-        entity.put("active", project.active());
-        entity.put("library", project.library());
+        ObjectNode entity = common(project);
         entity.putObject("attrib");
         entity.putArray("ownAttrib");
         entity.putObject("data");
         entity.putObject("config");
-        entity.putArray("folderTypes");
-        entity.putArray("taskTypes");
-        entity.putArray("linkTypes");
-        entity.putArray("statuses");
-        entity.putArray("tags");
-        entity.put("createdAt", Timestamps.format(project.createdAt()));
-        entity.put("updatedAt", Timestamps.format(project.updatedAt()));
-        return entity;
+        for (String list : List.of("folderTypes", "taskTypes", "linkTypes", "statuses", "tags")) {
+            entity.putArray(list);
+        }
+        return times(entity, project);
+    }
+
+    private static ObjectNode common(Project project) {
+        ObjectNode json = Json.MAPPER.createObjectNode();
+        json.put("name", project.name());
+        json.put("code", project.code());
+        json.put("label", project.label());
+        json.put("color", project.color());
+        json.put("active", project.active());
+        json.put("library", project.library());
+        return json;
+    }
+
+    private static ObjectNode times(ObjectNode json, Project project) {
+        json.put("createdAt", Timestamps.format(project.createdAt()));
+        json.put("updatedAt", Timestamps.format(project.updatedAt()));
+        return json;
     }
 
     private static NotFoundException notFound(String name) {
