@@ -4,9 +4,12 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import herald.http.ApiPage;
 import herald.http.ApiRequest;
 import herald.http.ApiResponses;
+import herald.http.AsyncApi;
 import herald.http.HttpEndpoint;
+import herald.http.OpenApi;
 import herald.kernel.HeraldVersion;
 import herald.kernel.NotFoundException;
 import herald.keys.Users;
@@ -45,6 +48,10 @@ public final class ServerFunction implements RequestHandler<APIGatewayV2HTTPEven
                     info.put("heraldVersion", HeraldVersion.current());
                     return ApiResponses.json(200, info);
                 })
+                .on("GET /openapi.json", request -> ApiResponses.json(200, OpenApi.document()))
+                .on("GET /asyncapi.json", request -> ApiResponses.json(200, AsyncApi.document()))
+                .on("GET /docs", request -> ApiPage.page())
+                .on("GET /docs/{asset}", request -> ApiPage.asset(request.pathParameter("asset").orElse("")))
                 .on("GET /api/users/me", request -> ApiResponses.json(200,
                         Users.describe(request.principal(), true, null, null)))
                 .on("GET /api/users", request -> ApiResponses.json(200, container.users().list(request.principal())))

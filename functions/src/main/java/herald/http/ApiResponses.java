@@ -21,6 +21,16 @@ public final class ApiResponses {
                 .build();
     }
 
+    /** A text body that is not JSON (the API page and its assets), cached by browsers for {@code maxAgeSeconds}. */
+    public static APIGatewayV2HTTPResponse text(String contentType, String body, int maxAgeSeconds) {
+        return APIGatewayV2HTTPResponse.builder()
+                .withStatusCode(200)
+                .withHeaders(Map.of("content-type", contentType, "cache-control", "public, max-age=" + maxAgeSeconds))
+                .withBody(body)
+                .withIsBase64Encoded(false)
+                .build();
+    }
+
     public static APIGatewayV2HTTPResponse noContent() {
         return APIGatewayV2HTTPResponse.builder()
                 .withStatusCode(204)

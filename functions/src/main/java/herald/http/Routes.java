@@ -31,6 +31,11 @@ public final class Routes {
         // ServerFunction: what Ayon's clients read when they connect
         routes.add(route("ServerFunction", "GET", "/", PUBLIC, false));
         routes.add(route("ServerFunction", "GET", "/api/info", PUBLIC, true));
+        // the contracts, served without a key as Ayon serves its own
+        routes.add(route("ServerFunction", "GET", "/openapi.json", PUBLIC, false));
+        routes.add(route("ServerFunction", "GET", "/asyncapi.json", PUBLIC, false));
+        routes.add(route("ServerFunction", "GET", "/docs", PUBLIC, false));
+        routes.add(route("ServerFunction", "GET", "/docs/{asset}", PUBLIC, false));
         routes.add(route("ServerFunction", "GET", "/api/users/me", ANY_KEY, true));
         routes.add(route("ServerFunction", "GET", "/api/users", ANY_KEY, true));
         routes.add(route("ServerFunction", "GET", "/api/users/{name}", ANY_KEY, true));

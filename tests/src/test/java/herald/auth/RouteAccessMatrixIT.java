@@ -125,6 +125,7 @@ class RouteAccessMatrixIT {
                 .replace("{event_name}", "matrix.nothing.get.pre_process")
                 .replace("{name}", "matrix-nothing")
                 .replace("{service}", "matrixnothing")
-                .replace("{proxy+}", "a/b");
+                .replace("{proxy+}", "a/b")
+                .replace("{asset}", "swagger-ui.css");
     }
 }

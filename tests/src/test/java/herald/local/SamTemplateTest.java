@@ -201,7 +201,10 @@ class SamTemplateTest {
                 .contains("${RealtimeFunction.Alias}/invocations", "${AuthorizerFunction.Alias}/invocations");
     }
 
-    /** The script engine layer goes to exactly the functions that run scripts, graphql-java to the query function. */
+    /**
+     * The script engine layer goes to exactly the functions that run scripts, graphql-java to the query function,
+     * Swagger UI to the function that serves the API page.
+     */
     @Test
     void theLayersGoToTheFunctionsThatUseThem() {
         Map<String, Object> resources = SamTemplate.map(CloudFormationYaml.read(LocalHeraldExtension.template())
@@ -225,6 +228,9 @@ class SamTemplateTest {
             }
             if (entry.getKey().equals("QueryFunction")) {
                 expected.add("GraphqlLayer");
+            }
+            if (entry.getKey().equals("ServerFunction")) {
+                expected.add("SwaggerUiLayer");
             }
             assertThat(layers).as(entry.getKey()).containsExactlyElementsOf(expected);
         }

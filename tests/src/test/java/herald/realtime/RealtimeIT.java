@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import herald.local.LocalHerald;
 import herald.testing.HeraldClient;
 import herald.testing.LocalHeraldExtension;
+import herald.testing.Messages;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
@@ -57,6 +58,10 @@ class RealtimeIT {
             if (last) {
                 try {
                     JsonNode message = JSON.readTree(partial.toString());
+                    if (!Messages.problems(message).isEmpty()) {
+                        message = JSON.createObjectNode().put("contract", "broken: "
+                                + Messages.problems(message)).set("message", message);
+                    }
                     // heartbeats come whenever the local runtime's schedule fires; HeartbeatIT tests them
                     if (!"heartbeat".equals(message.path("topic").asText())) {
                         received.add(message);

@@ -183,7 +183,8 @@ class ScriptingIT {
                   event.response = { status_code: 202, content: { answeredBy: 'script' } };
                 }""".formatted(topic), true);
 
-        Response response = api.post("/api/events", "{\"topic\":\"" + topic + "\"}");
+        // the script's answer is the script's: the contract describes Herald's own
+        Response response = api.withoutContract().post("/api/events", "{\"topic\":\"" + topic + "\"}");
 
         assertThat(response.status()).isEqualTo(202);
         assertThat(response.json().get("answeredBy").asText()).isEqualTo("script");

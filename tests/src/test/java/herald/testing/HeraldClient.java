@@ -10,7 +10,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
-/** A plain HTTP client for Herald's API, as any caller would use it: real requests, real status codes. */
+/**
+ * A plain HTTP client for Herald's API, as any caller would use it: real requests, real status codes. Every exchange
+ * is checked against the OpenAPI document ({@link Contract}) unless the client was made {@link #withoutContract()}.
+ */
 public final class HeraldClient {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -18,10 +21,19 @@ public final class HeraldClient {
 
     private final URI baseUrl;
     private final String apiKey;
+    private final Checked contract;
+
+    /** What of an exchange is checked against the contract. */
+    private enum Checked { EXCHANGE, ANSWER, NOTHING }
 
     public HeraldClient(URI baseUrl, String apiKey) {
+        this(baseUrl, apiKey, Checked.EXCHANGE);
+    }
+
+    private HeraldClient(URI baseUrl, String apiKey, Checked contract) {
         this.baseUrl = baseUrl;
         this.apiKey = apiKey;
+        this.contract = contract;
     }
 
     public URI baseUrl() {
@@ -40,7 +52,13 @@ public final class HeraldClient {
             builder.header(headers[i], headers[i + 1]);
         }
         try {
-            HttpResponse<String> response = HTTP.send(builder.build(), HttpResponse.BodyHandlers.ofString());
+            HttpRequest request = builder.build();
+            HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+            if (contract != Checked.NOTHING) {
+                Contract.check(method, path, contract == Checked.EXCHANGE ? body : null, request.headers().map(),
+                        contract == Checked.EXCHANGE, response.statusCode(), response.body(),
+                        response.headers().firstValue("content-type").orElse(null));
+            }
             return new Response(response.statusCode(), response.body(), response);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -80,11 +98,27 @@ public final class HeraldClient {
     }
 
     public HeraldClient withoutKey() {
-        return new HeraldClient(baseUrl, null);
+        return new HeraldClient(baseUrl, null, contract);
     }
 
     public HeraldClient withKey(String key) {
-        return new HeraldClient(baseUrl, key);
+        return new HeraldClient(baseUrl, key, contract);
+    }
+
+    /**
+     * The same client, its exchanges unchecked: for calls whose answers a test's own script rewrites, or that send
+     * what no client would (raw bytes, unknown routes), where the contract does not apply.
+     */
+    public HeraldClient withoutContract() {
+        return new HeraldClient(baseUrl, apiKey, Checked.NOTHING);
+    }
+
+    /**
+     * The same client, only its answers checked: for requests made bad on purpose that Herald may still accept,
+     * because it ignores what it does not read (the fuzz suite's headers and parameters).
+     */
+    public HeraldClient withContractOnAnswers() {
+        return new HeraldClient(baseUrl, apiKey, Checked.ANSWER);
     }
 
     /** A response: status, body text, and the body as JSON on demand. */

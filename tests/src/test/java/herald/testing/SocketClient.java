@@ -19,8 +19,9 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A WebSocket client of the local runtime that keeps the JSON messages it receives. Heartbeats (which the local
- * runtime's schedule sends whenever it fires) are counted apart, as Ayon's own clients ignore them.
+ * A WebSocket client of the local runtime that keeps the JSON messages it receives, each checked against the
+ * AsyncAPI contract ({@link Messages}). Heartbeats (which the local runtime's schedule sends whenever it fires) are
+ * counted apart, as Ayon's own clients ignore them.
  */
 public final class SocketClient implements WebSocket.Listener {
 
@@ -28,6 +29,8 @@ public final class SocketClient implements WebSocket.Listener {
     public final List<JsonNode> all = new CopyOnWriteArrayList<>();
     /** The heartbeats received. */
     public final BlockingQueue<JsonNode> heartbeats = new LinkedBlockingQueue<>();
+    /** Messages that broke the AsyncAPI contract ({@link Messages}); reading a message fails while any did. */
+    public final List<String> violations = new CopyOnWriteArrayList<>();
     private final BlockingQueue<JsonNode> unread = new LinkedBlockingQueue<>();
     private final StringBuilder partial = new StringBuilder();
     /** Completes with the close code when the server closes the connection. */
@@ -66,6 +69,10 @@ public final class SocketClient implements WebSocket.Listener {
         if (last) {
             try {
                 JsonNode message = Json.MAPPER.readTree(partial.toString());
+                List<String> problems = Messages.problems(message);
+                if (!problems.isEmpty()) {
+                    violations.add(problems + " in " + message);
+                }
                 if ("heartbeat".equals(message.path("topic").asText()) && message.size() == 1) {
                     heartbeats.add(message);
                 } else {
@@ -95,6 +102,7 @@ public final class SocketClient implements WebSocket.Listener {
     /** The next unread message, or fails after 20 s. */
     public JsonNode next() throws InterruptedException {
         JsonNode message = unread.poll(20, TimeUnit.SECONDS);
+        assertThat(violations).as("messages that break the AsyncAPI contract").isEmpty();
         assertThat(message).as("a message").isNotNull();
         return message;
     }
@@ -105,6 +113,7 @@ public final class SocketClient implements WebSocket.Listener {
         while (System.nanoTime() < deadline) {
             JsonNode message = unread.poll(100, TimeUnit.MILLISECONDS);
             if (message != null && id.equals(message.path("id").asText())) {
+                assertThat(violations).as("messages that break the AsyncAPI contract").isEmpty();
                 return message;
             }
         }
