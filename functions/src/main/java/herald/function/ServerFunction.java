@@ -22,8 +22,9 @@ import java.util.Map;
  * {@code ServerFunction}: what Ayon's clients read when they connect ({@code GET /}, {@code /api/info},
  * {@code /api/users/me}, {@code /api/attributes}), Herald's users ({@code /api/users}, {@code /api/users/{name}}: its
  * API keys, see {@link Users}) and projects ({@code /api/projects[/{name}]}, see
- * {@link herald.projects.Projects}), and the HTTP API's {@code $default} route, which answers every unknown route
- * with Herald's JSON 404.
+ * {@link herald.projects.Projects}), the contracts ({@code /openapi.json}, {@code /asyncapi.json} and the API page
+ * at {@code /docs}), and the HTTP API's {@code $default} route, which answers every unknown route with Herald's JSON
+ * 404.
  *
  * <p>Thread-safe.
  */

@@ -49,9 +49,12 @@ public final class TriggerActions {
         this.clock = clock;
     }
 
-    /** The event as triggers see it and webhooks send it (the 15 keys of the Ayon event). */
-    public static String matchable(Event event) {
-        return EventJson.toJson(event).toString();
+    /**
+     * The event as triggers see it and webhooks send it (the 15 keys of the Ayon event), as the tree event-ruler
+     * matches: handing it the tree spares writing the event out as text only for event-ruler to parse it back.
+     */
+    public static ObjectNode matchable(Event event) {
+        return EventJson.toJson(event);
     }
 
     public void act(Trigger trigger, Event event, boolean created) {

@@ -1,5 +1,6 @@
 package herald.triggers;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -37,12 +38,12 @@ public final class TriggerMatcher {
         }
     }
 
-    /** The active triggers whose filter matches the event (as its JSON). */
-    public List<Trigger> matching(String eventJson) {
+    /** The active triggers whose filter matches the event (as its JSON tree, {@link TriggerActions#matchable}). */
+    public List<Trigger> matching(JsonNode event) {
         Compiled current = compiled;
         List<Trigger> matched = new ArrayList<>();
         try {
-            for (String name : current.machine().rulesForJSONEvent(eventJson)) {
+            for (String name : current.machine().rulesForJSONEvent(event)) {
                 Trigger trigger = current.triggers().get(name);
                 if (trigger != null) {
                     matched.add(trigger);

@@ -21,7 +21,7 @@ class TriggerFilterTest {
     private static boolean matches(String filter, String event) throws Exception {
         Trigger trigger = new Trigger("t", json(filter), TriggerFilter.toPattern(json(filter)), Trigger.On.BOTH, true,
                 Json.MAPPER.createObjectNode().put("type", "notify"), Instant.EPOCH, Instant.EPOCH, "a", null);
-        return !TriggerMatcher.of(List.of(trigger)).matching(event).isEmpty();
+        return !TriggerMatcher.of(List.of(trigger)).matching(json(event)).isEmpty();
     }
 
     @Test

@@ -47,7 +47,7 @@ final class TriggerBenchmark {
                     "p" + random.nextInt(10), "u", null, EventStatus.FINISHED, 0, "", Json.MAPPER.createObjectNode(),
                     payload, now, now, null, null, null);
             items.add(EventItems.toItem(event));
-            jsons.add(TriggerActions.matchable(event));
+            jsons.add(TriggerActions.matchable(event).toString());
         }
         System.out.printf("%10s %8s %16s %16s %8s %10s%n", "triggers", "events", "Herald ev/s", "event-ruler ev/s",
                 "ratio", "matches");
