@@ -18,19 +18,17 @@ import java.util.Set;
  */
 public final class AsyncApi {
 
-    private static volatile ObjectNode document;
-
     private AsyncApi() {
     }
 
-    /** The document (built once per container). */
+    /** Built on first use, once per container (the JVM's lazy, thread-safe class initialisation). */
+    private static final class Built {
+        static final ObjectNode DOCUMENT = build();
+    }
+
+    /** The document; callers must not change it. */
     public static ObjectNode document() {
-        ObjectNode built = document;
-        if (built == null) {
-            built = build();
-            document = built;
-        }
-        return built;
+        return Built.DOCUMENT;
     }
 
     static ObjectNode build() {

@@ -42,19 +42,17 @@ public final class OpenApi {
             "409", "A conflict with what is stored: the detail says which",
             "413", "The body is larger than the route takes");
 
-    private static volatile ObjectNode document;
-
     private OpenApi() {
     }
 
-    /** The document (built once per container). */
+    /** Built on first use, once per container (the JVM's lazy, thread-safe class initialisation). */
+    private static final class Built {
+        static final ObjectNode DOCUMENT = build();
+    }
+
+    /** The document; callers must not change it. */
     public static ObjectNode document() {
-        ObjectNode built = document;
-        if (built == null) {
-            built = build();
-            document = built;
-        }
-        return built;
+        return Built.DOCUMENT;
     }
 
     static ObjectNode build() {
