@@ -69,6 +69,19 @@ public final class JsonBody {
         return new JsonBody(object);
     }
 
+    /**
+     * Refuses a body that names a field outside {@code known} (the routes that configure Herald, where a misspelt
+     * setting would otherwise silently not apply): a 400 {@code "Unknown field 'x'; <what>"}, {@code what} saying
+     * which fields there are.
+     */
+    public void requireKnownFields(java.util.Set<String> known, String what) {
+        for (String field : fieldNames()) {
+            if (!known.contains(field)) {
+                throw new InvalidRequestException("Unknown field '" + Names.abbreviate(field) + "'; " + what);
+            }
+        }
+    }
+
     /** The field names as sent. */
     public java.util.Set<String> fieldNames() {
         java.util.Set<String> names = new java.util.LinkedHashSet<>();

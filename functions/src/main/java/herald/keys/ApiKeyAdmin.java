@@ -250,12 +250,8 @@ public final class ApiKeyAdmin {
     }
 
     private static void rejectUnknownFields(JsonBody body) {
-        for (String field : body.fieldNames()) {
-            if (!FIELDS.contains(field)) {
-                throw new InvalidRequestException("Unknown field '" + abbreviate(field) + "'; an API key has "
-                        + List.of("name", "role", "projects", "expires_at", "revoked"));
-            }
-        }
+        body.requireKnownFields(FIELDS, "an API key has " + List.of("name", "role", "projects", "expires_at",
+                "revoked"));
     }
 
     private static String newKey() {

@@ -40,6 +40,7 @@ public final class Projects {
     private static final Set<String> DECLARE_FIELDS = Set.of("name", "code", "label", "color", "active", "library");
     private static final Set<String> UPDATE_FIELDS = Set.of("code", "label", "color", "active", "library");
     private static final Pattern COLOR = Pattern.compile("#[0-9a-fA-F]{6}");
+    private static final String NOTHING_ELSE = "Herald keeps no anatomy, attributes or data of a project";
 
     private final ProjectRegistry registry;
     private final ResourceEvents resources;
@@ -88,7 +89,8 @@ public final class Projects {
     /** {@code POST /api/projects}: declares a project (201); 409 when Herald already knows one of that name. */
     public ObjectNode declare(JsonBody body, Principal caller, String requestId) {
         Permissions.requireAdmin(caller, "declare projects");
-        rejectUnknownFields(body, DECLARE_FIELDS, "name, code, label, color, active and library");
+        body.requireKnownFields(DECLARE_FIELDS, "a project here has name, code, label, color, active and library; "
+                + NOTHING_ELSE);
         String name = Names.requireName("name", body.string("name").orElseThrow(() -> new InvalidRequestException(
                 "Field 'name' is required: the project's name, as events name it in 'project'")));
         Instant now = Timestamps.truncate(clock.instant());
@@ -104,7 +106,8 @@ public final class Projects {
     /** {@code PATCH /api/projects/{name}}: changes code, label, color, active or library. */
     public void update(String name, JsonBody body, Principal caller, String requestId) {
         Permissions.requireAdmin(caller, "change projects");
-        rejectUnknownFields(body, UPDATE_FIELDS, "code, label, color, active and library (a name never changes)");
+        body.requireKnownFields(UPDATE_FIELDS, "a project here has code, label, color, active and library (a name "
+                + "never changes); " + NOTHING_ELSE);
         Project project = known(name);
         Project changed = changed(project, body, Timestamps.truncate(clock.instant()));
         if (!registry.save(changed)) {
@@ -168,15 +171,6 @@ public final class Projects {
         }
         return new Project(project.name(), code, label, color, body.bool("active").orElse(project.active()),
                 body.bool("library").orElse(project.library()), project.createdAt(), now);
-    }
-
-    private static void rejectUnknownFields(JsonBody body, Set<String> allowed, String what) {
-        for (String field : body.fieldNames()) {
-            if (!allowed.contains(field)) {
-                throw new InvalidRequestException("Unknown field '" + Names.abbreviate(field) + "': a project here has "
-                        + what + "; Herald keeps no anatomy, attributes or data of a project");
-            }
-        }
     }
 
     /** A project as the listing shows one: Ayon's {@code ListProjectsItemModel}. */

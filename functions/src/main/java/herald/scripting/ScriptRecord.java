@@ -229,13 +229,8 @@ public record ScriptRecord(
     }
 
     private static void rejectUnknownFields(JsonBody body) {
-        for (String field : body.fieldNames()) {
-            if (!FIELDS.contains(field)) {
-                throw new InvalidRequestException("Unknown field '" + field + "'; a script has name, type, content, "
-                        + "is_active, allow_event_modification, storage_service, storage_path, scm_repository, "
-                        + "scm_reference and config");
-            }
-        }
+        body.requireKnownFields(FIELDS, "a script has name, type, content, is_active, allow_event_modification, "
+                + "storage_service, storage_path, scm_repository, scm_reference and config");
     }
 
     /** The record as the API shows it (DreamFactory's snake_case names). */

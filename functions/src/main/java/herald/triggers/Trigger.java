@@ -45,12 +45,7 @@ public record Trigger(String name, JsonNode filter, String pattern, On on, boole
 
     /** A trigger from a request body; {@code previous} is the trigger a PATCH changes (null to create). */
     static Trigger from(JsonBody body, String pathName, Trigger previous, Instant now, String user) {
-        for (String field : body.fieldNames()) {
-            if (!FIELDS.contains(field)) {
-                throw new InvalidRequestException("Unknown field '" + field + "'; a trigger has name, filter, on, "
-                        + "is_active and action");
-            }
-        }
+        body.requireKnownFields(FIELDS, "a trigger has name, filter, on, is_active and action");
         String name = body.string("name").orElse(pathName);
         if (name == null) {
             throw new InvalidRequestException("Field 'name' is required");
