@@ -38,6 +38,7 @@ public record Delivery(String trigger, String id, String eventId, String topic, 
             }
             a.put("duration_ms", attempt.millis());
             a.put("error", attempt.error());
+            a.put("response_excerpt", attempt.excerpt());
         }
         return json;
     }

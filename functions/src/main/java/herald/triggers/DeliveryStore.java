@@ -102,6 +102,9 @@ public final class DeliveryStore {
             if (a.error() != null) {
                 m.put("error", AttributeValue.fromS(a.error().length() > 500 ? a.error().substring(0, 500) : a.error()));
             }
+            if (a.excerpt() != null) {
+                m.put("excerpt", AttributeValue.fromS(a.excerpt()));
+            }
             attempts.add(AttributeValue.fromM(m));
         }
         item.put("attempts", AttributeValue.fromL(attempts));
@@ -121,7 +124,8 @@ public final class DeliveryStore {
             Map<String, AttributeValue> m = value.m();
             attempts.add(new WebhookSender.Attempt(Timestamps.parse(m.get("at").s()), m.get("ok").bool(),
                     Integer.parseInt(m.get("code").n()), Long.parseLong(m.get("ms").n()),
-                    m.containsKey("error") ? m.get("error").s() : null));
+                    m.containsKey("error") ? m.get("error").s() : null,
+                    m.containsKey("excerpt") ? m.get("excerpt").s() : null));
         }
         return new Delivery(item.get("trigger").s(), item.get("id").s(), item.get("eventId").s(), item.get("topic").s(),
                 item.get("url").s(), item.get("body").s(), item.get("status").s(), attempts,

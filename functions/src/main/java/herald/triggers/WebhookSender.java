@@ -1,5 +1,6 @@
 package herald.triggers;
 
+import herald.kernel.HeraldException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,9 +17,12 @@ import java.time.Instant;
  */
 public final class WebhookSender {
 
-    /** What one attempt did. */
-    public record Attempt(Instant at, boolean succeeded, int responseCode, long millis, String error) {
+    /** What one attempt did; {@code excerpt}: the first characters of the answer's body, if it had one. */
+    public record Attempt(Instant at, boolean succeeded, int responseCode, long millis, String error, String excerpt) {
     }
+
+    /** How much of an answer's body a delivery keeps. */
+    static final int EXCERPT = 300;
 
     static final Duration TIMEOUT = Duration.ofSeconds(10);
 
@@ -45,16 +49,38 @@ public final class WebhookSender {
                     .header("webhook-timestamp", Long.toString(timestamp))
                     .header("webhook-signature", WebhookSigner.signature(secret, id, timestamp, body))
                     .POST(HttpRequest.BodyPublishers.ofString(body)).build();
-            HttpResponse<Void> response = http.send(request, HttpResponse.BodyHandlers.discarding());
+            HttpResponse<java.io.InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
             int code = response.statusCode();
+            String excerpt = excerpt(response.body());
             return new Attempt(at, code >= 200 && code < 300, code, elapsed(start),
-                    code >= 200 && code < 300 ? null : "answered " + code);
+                    code >= 200 && code < 300 ? null : "answered " + code, excerpt);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return new Attempt(at, false, 0, elapsed(start), "interrupted");
+            return new Attempt(at, false, 0, elapsed(start), "interrupted", null);
+        } catch (HeraldException e) {
+            return new Attempt(at, false, 0, elapsed(start), e.detail(), null);
+        } catch (java.net.http.HttpTimeoutException e) {
+            return new Attempt(at, false, 0, elapsed(start), "no answer within " + TIMEOUT.toSeconds() + " s", null);
+        } catch (java.net.ConnectException e) {
+            return new Attempt(at, false, 0, elapsed(start), "the connection was refused or could not be made", null);
         } catch (Exception e) {
-            return new Attempt(at, false, 0, elapsed(start), e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+            // what the JDK says (class names, addresses) stays in the log; the delivery says what happened
+            org.slf4j.LoggerFactory.getLogger(WebhookSender.class).info("Webhook attempt to {} failed", url, e);
+            return new Attempt(at, false, 0, elapsed(start), "the request failed before an answer came", null);
+        }
+    }
+
+    /** The first {@link #EXCERPT} characters of a body, read no further; null for an empty one. */
+    private static String excerpt(java.io.InputStream body) {
+        try (body) {
+            byte[] head = body.readNBytes(EXCERPT * 4);
+            if (head.length == 0) {
+                return null;
+            }
+            String text = new String(head, java.nio.charset.StandardCharsets.UTF_8);
+            return text.length() > EXCERPT ? text.substring(0, EXCERPT) : text;
+        } catch (java.io.IOException e) {
+            return null;
         }
     }
 

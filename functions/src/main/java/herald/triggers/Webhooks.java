@@ -59,7 +59,7 @@ public final class Webhooks {
         Optional<String> secret = triggers.secret(delivery.trigger());
         WebhookSender.Attempt attempt = secret.isPresent()
                 ? sender.send(delivery.url(), secret.get(), delivery.id(), delivery.body())
-                : new WebhookSender.Attempt(clock.instant(), false, 0, 0, "the trigger's secret is gone (purged)");
+                : new WebhookSender.Attempt(clock.instant(), false, 0, 0, "the trigger's secret is gone (purged)", null);
         List<WebhookSender.Attempt> attempts = new ArrayList<>(delivery.attempts());
         attempts.add(attempt);
         String status;

@@ -15,7 +15,10 @@ import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.awaitility.Awaitility;
 
-/** A webhook receiver on 127.0.0.1: keeps every request, answers each path with the statuses it was told (else 200). */
+/**
+ * A webhook receiver on 127.0.0.1: keeps every request, answers each path with the statuses it was told (else 200),
+ * each with the body {@code {"answered": <status>}}.
+ */
 public final class WebhookListener implements AutoCloseable {
 
     /** One request received. */
@@ -41,7 +44,11 @@ public final class WebhookListener implements AutoCloseable {
                 Integer status = planned == null ? null : planned.poll();
                 int answer = status == null ? 200 : status;
                 received.add(new Received(path, headers, body, answer));
-                exchange.sendResponseHeaders(answer, -1);
+                // a body that says which answer it was, as a delivery's excerpt shows it
+                byte[] reply = ("{\"answered\": " + answer + "}").getBytes(StandardCharsets.UTF_8);
+                exchange.sendResponseHeaders(answer, reply.length);
+                exchange.getResponseBody().write(reply);
+                exchange.close();
             }
         });
         server.start();

@@ -140,6 +140,10 @@ class TriggersIT {
         assertThat(delivery.get("status").asText()).isEqualTo("succeeded");
         assertThat(delivery.get("attempts")).extracting(a -> a.get("response_code").asInt()).containsExactly(500, 503, 200);
         assertThat(delivery.get("attempts").get(0).get("duration_ms").isNumber()).isTrue();
+        assertThat(delivery.get("attempts")).extracting(a -> a.get("error").asText(null))
+                .containsExactly("answered 500", "answered 503", null);
+        assertThat(delivery.get("attempts")).extracting(a -> a.get("response_excerpt").asText())
+                .containsExactly("{\"answered\": 500}", "{\"answered\": 503}", "{\"answered\": 200}");
 
         Response retried = admin.post("/api/v2/system/trigger/" + name + "/deliveries/" + delivery.get("id").asText()
                 + "/retry", "");
