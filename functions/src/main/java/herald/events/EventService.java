@@ -44,6 +44,12 @@ public final class EventService {
      * replaced, and the replacement returned.
      */
     public Event dispatch(DispatchRequest request, Caller caller) {
+        checkDispatch(request, caller);
+        return record(request, caller);
+    }
+
+    /** Refuses, as {@link #dispatch} would, a dispatch the caller may not make; writes nothing (a dry run's check). */
+    public void checkDispatch(DispatchRequest request, Caller caller) {
         Permissions.requireManager(caller.principal(), "dispatch events");
         if (request.project() != null) {
             Permissions.requireProject(caller.principal(), request.project(), "dispatch events");
@@ -53,7 +59,6 @@ public final class EventService {
             // an event the caller may not read is, for the caller, an event that does not exist
             throw new MissingDependencyException(request.dependsOn());
         }
-        return record(request, caller);
     }
 
     /**
@@ -104,6 +109,11 @@ public final class EventService {
         return found;
     }
 
+    /** The event, when the caller may read it: empty when there is none, or it is in a project the caller cannot read. */
+    public java.util.Optional<Event> findReadable(String id, Caller caller) {
+        return store.find(id).filter(event -> caller.principal().mayRead(event.project()));
+    }
+
     /** The event, for Herald's own use (a queued script's job, an enroll pass): no caller, no check. */
     public java.util.Optional<Event> find(String id) {
         return store.find(id);
@@ -126,16 +136,25 @@ public final class EventService {
         return apply(id, new EventUpdate(null, null, null, status, description, null, null, null, null), caller, false);
     }
 
+    /** Refuses, as {@link #update} would, an update the caller may not make; writes nothing (a dry run's check). */
+    public void checkUpdate(String id, EventUpdate update, Caller caller) {
+        authorize(store.find(id).orElseThrow(EventService::notFound), update, caller);
+    }
+
+    private static void authorize(Event old, EventUpdate update, Caller caller) {
+        Permissions.requireProject(caller.principal(), old.project(), "update events");
+        if (update.project() != null) {
+            Permissions.requireProject(caller.principal(), update.project(), "move events");
+        }
+        Permissions.requireMayUpdate(caller.principal(), old.user(), old.topic(), old.dependsOn() != null,
+                update.status() != null && update.status() != old.status(), update.user());
+    }
+
     private Event apply(String id, EventUpdate update, Caller caller, boolean authorize) {
         return store.update(id, old -> {
             if (authorize) {
                 // Checked against the version being replaced, so a refusal writes nothing.
-                Permissions.requireProject(caller.principal(), old.project(), "update events");
-                if (update.project() != null) {
-                    Permissions.requireProject(caller.principal(), update.project(), "move events");
-                }
-                Permissions.requireMayUpdate(caller.principal(), old.user(), old.topic(), old.dependsOn() != null,
-                        update.status() != null && update.status() != old.status(), update.user());
+                authorize(old, update, caller);
             }
             // Strictly later than the version read, so that the store's optimistic lock sees every change.
             Instant now = Timestamps.truncate(clock.instant());

@@ -11,6 +11,7 @@ import herald.events.ProjectRegistry;
 import herald.events.ResourceEvents;
 import herald.events.RetentionPolicy;
 import herald.events.TopicRegistry;
+import herald.http.ConsoleFiles;
 import herald.http.ScriptHooks;
 import herald.kernel.Environment;
 import herald.kernel.Json;
@@ -26,6 +27,7 @@ import herald.scripting.CacheStamps;
 import herald.scripting.GitHubWebhook;
 import herald.scripting.QueuedScripts;
 import herald.scripting.ScriptAdmin;
+import herald.scripting.ScriptDryRun;
 import herald.scripting.ScriptLibrary;
 import herald.scripting.ScriptLogs;
 import herald.scripting.ScriptRunner;
@@ -285,6 +287,17 @@ final class Container {
         return once(ScriptAdmin.class, () -> new ScriptAdmin(scripts(), resourceEvents(), clock));
     }
 
+    ScriptDryRun scriptDryRun() {
+        return once(ScriptDryRun.class, () -> new ScriptDryRun(scripts(), events()));
+    }
+
+    // the console
+
+    ConsoleFiles consoleFiles() {
+        return once(ConsoleFiles.class, () -> new ConsoleFiles(environment.optional("WEBSOCKET_URL").orElse(null),
+                environment.integer("JOB_LEASE_MINUTES", 30)));
+    }
+
     GitHubWebhook gitHubWebhook() {
         return once(GitHubWebhook.class, () -> new GitHubWebhook(
                 environment.optional("GITHUB_WEBHOOK_SECRET").orElse(null), scripts().store(), scripts().stamps(), clock));
@@ -324,6 +337,6 @@ final class Container {
     }
 
     TriggerAdmin triggerAdmin() {
-        return once(TriggerAdmin.class, () -> new TriggerAdmin(triggers(), resourceEvents(), clock));
+        return once(TriggerAdmin.class, () -> new TriggerAdmin(triggers(), resourceEvents(), events(), clock));
     }
 }

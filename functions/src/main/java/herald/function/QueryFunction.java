@@ -7,6 +7,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import herald.auth.Principal;
 import herald.events.Event;
+import herald.events.EventIds;
 import herald.events.EventItems;
 import herald.events.EventJson;
 import herald.http.ApiRequest;
@@ -15,6 +16,7 @@ import herald.http.HttpEndpoint;
 import herald.kernel.InvalidRequestException;
 import herald.kernel.Json;
 import herald.kernel.JsonBody;
+import herald.kernel.Names;
 import herald.query.Cursors;
 import herald.query.EventQuery;
 import herald.query.EventsGraphql;
@@ -75,6 +77,9 @@ public final class QueryFunction implements RequestHandler<APIGatewayV2HTTPEvent
             throw new InvalidRequestException("Query parameter 'limit' must be 1 to " + EventQuery.MAX_PAGE + ", not "
                     + limit);
         }
+        if (request.queryParameter("dependsOn").isPresent()) {
+            return dependants(request, caller, limit);
+        }
         EventQuery query = new EventQuery(
                 list(request, "ids"),
                 list(request, "topics"),
@@ -100,6 +105,23 @@ public final class QueryFunction implements RequestHandler<APIGatewayV2HTTPEvent
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("events", events);
         body.put("cursor", cursor);
+        return ApiResponses.json(200, body);
+    }
+
+    /** {@code ?dependsOn=<id>}: the events that depend on one event (its jobs, say), newest first. */
+    private APIGatewayV2HTTPResponse dependants(ApiRequest request, Principal caller, int limit) {
+        for (String other : request.queryParameters().keySet()) {
+            if (!other.equals("dependsOn") && !other.equals("limit")) {
+                throw new InvalidRequestException("Query parameter 'dependsOn' takes only 'limit' beside it, not '"
+                        + Names.abbreviate(other) + "'");
+            }
+        }
+        String id = EventIds.require("Query parameter 'dependsOn'", request.queryParameter("dependsOn").get());
+        List<JsonNode> events = new ArrayList<>();
+        store.dependants(id, caller, limit).forEach(e -> events.add(EventJson.toJson(e)));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("events", events);
+        body.put("cursor", null);
         return ApiResponses.json(200, body);
     }
 

@@ -14,6 +14,7 @@ import herald.kernel.SoftDelete;
 import herald.scripting.CacheStamps;
 import herald.scripting.GitHubWebhook;
 import herald.scripting.ScriptAdmin;
+import herald.scripting.ScriptDryRun;
 import herald.scripting.ScriptKind;
 import herald.scripting.ScriptRecord;
 import java.net.URLDecoder;
@@ -45,6 +46,7 @@ public final class ScriptsFunction implements RequestHandler<APIGatewayV2HTTPEve
         ScriptAdmin admin = container.scriptAdmin();
         CacheStamps stamps = container.scripts().stamps();
         GitHubWebhook webhook = container.gitHubWebhook();
+        ScriptDryRun dryRun = container.scriptDryRun();
         HttpEndpoint.Builder routes = HttpEndpoint.of("ScriptsFunction")
                 .on("GET " + SYSTEM + "event", request -> ApiResponses.json(200, Map.of("resource",
                         ScriptCatalogue.eventNames(admin.list(ScriptKind.SERVICE, false).stream().map(ScriptRecord::name)
@@ -90,6 +92,8 @@ public final class ScriptsFunction implements RequestHandler<APIGatewayV2HTTPEve
                     .on("DELETE " + base + "/{name}", request -> ApiResponses.json(200, admin.delete(kind,
                             pathName(request, "name"), request.flag("purge"), request.principal(), request.requestId())
                             .toJson()))
+                    .on("POST " + base + "/{name}/dry_run", request -> ApiResponses.json(200, dryRun.run(kind,
+                            pathName(request, "name"), request.jsonBody(), request.principal())))
                     .on("POST " + base + "/{name}/restore", request -> ApiResponses.json(200, admin.restore(kind,
                             pathName(request, "name"), request.principal(), request.requestId()).toJson()));
         }

@@ -35,6 +35,8 @@ public final class TriggerAdminFunction implements RequestHandler<APIGatewayV2HT
                         admin.list(request.flag(SoftDelete.INCLUDE_PARAMETER)))))
                 .on("POST " + TRIGGERS, request -> ApiResponses.json(201,
                         admin.create(request.jsonBody(), request.principal(), request.requestId())))
+                .on("POST " + TRIGGERS + "/_test", request -> ApiResponses.json(200,
+                        admin.test(request.jsonBody(), request.principal())))
                 .on("GET " + TRIGGERS + "/{name}", request -> ApiResponses.json(200,
                         admin.get(name(request), request.flag(SoftDelete.INCLUDE_PARAMETER))))
                 .on("PATCH " + TRIGGERS + "/{name}", request -> ApiResponses.json(200,

@@ -45,6 +45,9 @@ public final class Routes {
         routes.add(route("ServerFunction", "GET", "/api/projects/{name}", ANY_KEY, true));
         routes.add(route("ServerFunction", "PATCH", "/api/projects/{name}", ADMIN, true));
         routes.add(route("ServerFunction", "DELETE", "/api/projects/{name}", ADMIN, true));
+        // ConsoleFunction: the web console, a client of this API like any other
+        routes.add(route("ConsoleFunction", "GET", "/console", PUBLIC, false));
+        routes.add(route("ConsoleFunction", "GET", "/console/{asset}", PUBLIC, false));
         routes.add(new Route("ServerFunction", Route.DEFAULT, "", PUBLIC, false, null));
         // EventsFunction: the events API of the Ayon contract
         routes.add(route("EventsFunction", "POST", "/api/events", SERVICE, true));
@@ -67,6 +70,7 @@ public final class Routes {
             routes.add(route("ScriptsFunction", "PATCH", base + "/{name}", ADMIN, true));
             routes.add(route("ScriptsFunction", "DELETE", base + "/{name}", ADMIN, true));
             routes.add(route("ScriptsFunction", "POST", base + "/{name}/restore", ADMIN, true));
+            routes.add(route("ScriptsFunction", "POST", base + "/{name}/dry_run", ADMIN, false));
         }
         for (String path : List.of("/api/v2/system/cache", "/api/v2/system/cache/{name}",
                 "/api/v2/system/cache/_event/{event_name}")) {
@@ -90,6 +94,7 @@ public final class Routes {
         String triggers = "/api/v2/system/trigger";
         routes.add(route("TriggerAdminFunction", "GET", triggers, ADMIN, true));
         routes.add(route("TriggerAdminFunction", "POST", triggers, ADMIN, true));
+        routes.add(route("TriggerAdminFunction", "POST", triggers + "/_test", ADMIN, false));
         routes.add(route("TriggerAdminFunction", "GET", triggers + "/{name}", ADMIN, true));
         routes.add(route("TriggerAdminFunction", "PATCH", triggers + "/{name}", ADMIN, true));
         routes.add(route("TriggerAdminFunction", "DELETE", triggers + "/{name}", ADMIN, true));

@@ -181,6 +181,36 @@ public final class QueryStore {
         return field != null && field.toLowerCase(Locale.ROOT).contains(slug);
     }
 
+    /**
+     * The events that depend on the event {@code id}, those the caller may read, newest first, at most {@code limit}:
+     * one Query of the {@code byDependsOn} index (every item of it, since its order is by topic).
+     */
+    public List<Event> dependants(String id, Principal caller, int limit) {
+        if (!EventIds.isValid(id)) {
+            return List.of();
+        }
+        Instant now = Instant.now();
+        List<Event> found = new ArrayList<>();
+        var pages = tables.dynamoDb().queryPaginator(r -> r.tableName(tables.eventsTable())
+                .indexName(EventsTable.BY_DEPENDS_ON).keyConditionExpression("dependsOn = :id")
+                .expressionAttributeValues(Map.of(":id", AttributeValue.fromS(id))));
+        long read = 0;
+        for (var page : pages) {
+            for (var item : page.items()) {
+                Event event = EventItems.fromItem(item);
+                if (!event.isExpired(now) && caller.mayRead(event.project())) {
+                    found.add(event);
+                }
+            }
+            read += page.scannedCount();
+            if (read >= MAX_ITEMS_READ) {
+                break;
+            }
+        }
+        found.sort(Comparator.comparing(EventItems::createdKey).reversed());
+        return found.size() > limit ? List.copyOf(found.subList(0, limit)) : found;
+    }
+
     private boolean hasChildren(String id, AtomicLong itemsRead) {
         var response = tables.dynamoDb().query(r -> r.tableName(tables.eventsTable()).indexName(EventsTable.BY_DEPENDS_ON)
                 .keyConditionExpression("dependsOn = :id")

@@ -30,6 +30,11 @@ import java.util.Set;
  */
 public final class ScriptRunner {
 
+    /** What a script is told when it passes platform.dispatch or platform.update something else than an object. */
+    static final String NOT_AN_EVENT = "pass an object with at least a topic, e.g. {topic: 'my.topic'}";
+    static final String NOT_CHANGES = "pass the event's id and an object of the fields to change, e.g. "
+            + "platform.update(id, {progress: 50})";
+
     private final Metrics metrics;
     private final ScriptSandbox sandbox;
     private final EventService events;
@@ -117,7 +122,7 @@ public final class ScriptRunner {
     private String dispatch(String json, Caller caller) {
         try {
             if (!(Json.readStored(json) instanceof ObjectNode)) {
-                return error("pass an object with at least a topic, e.g. {topic: 'my.topic'}");
+                return error(NOT_AN_EVENT);
             }
             DispatchRequest request = DispatchRequest.from(JsonBody.parse(json));
             Event event = events.dispatch(request, caller);
@@ -130,8 +135,7 @@ public final class ScriptRunner {
     private String update(String id, String json, Caller caller) {
         try {
             if (!(Json.readStored(json) instanceof ObjectNode)) {
-                return error("pass the event's id and an object of the fields to change, e.g. "
-                        + "platform.update(id, {progress: 50})");
+                return error(NOT_CHANGES);
             }
             EventIds.require("The event id", id);
             Event event = events.update(id, EventUpdate.from(JsonBody.parse(json)), caller);

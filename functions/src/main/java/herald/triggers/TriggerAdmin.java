@@ -1,8 +1,13 @@
 package herald.triggers;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import herald.auth.Principal;
+import herald.events.Caller;
+import herald.events.EventIds;
+import herald.events.EventJson;
+import herald.events.EventService;
 import herald.events.ResourceEvents;
 import herald.kernel.InvalidRequestException;
 import herald.kernel.Json;
@@ -12,6 +17,8 @@ import herald.kernel.NotFoundException;
 import herald.kernel.SoftDelete;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * Creating, reading, changing, deleting (soft, or for good with {@code purge}) and restoring triggers, their
@@ -23,14 +30,18 @@ import java.time.Instant;
 public final class TriggerAdmin {
 
     static final String TYPE = "herald.Trigger";
+    private static final Set<String> TEST_FIELDS = Set.of("filter", "trigger", "event", "event_id", "eventId");
 
     private final Triggers triggers;
     private final ResourceEvents events;
+    private final EventService stored;
     private final Clock clock;
 
-    public TriggerAdmin(Triggers triggers, ResourceEvents events, Clock clock) {
+    /** {@code stored}: where the filter test reads a stored event, as the caller may read it. */
+    public TriggerAdmin(Triggers triggers, ResourceEvents events, EventService stored, Clock clock) {
         this.triggers = triggers;
         this.events = events;
+        this.stored = stored;
         this.clock = clock;
     }
 
@@ -126,6 +137,35 @@ public final class TriggerAdmin {
         Delivery delivery = triggers.deliveries().get(name, deliveryId).orElseThrow(() -> new NotFoundException(
                 "Trigger '" + name + "' has no delivery '" + deliveryId + "'; GET .../deliveries lists them"));
         return triggers.webhooks().requeue(delivery).toJson();
+    }
+
+    /**
+     * The filter tester: does {@code filter} (or the filter of the trigger {@code trigger}) match {@code event} (an
+     * event as Herald shows it) or the stored event {@code event_id} (one the caller may read), and which conditions
+     * fail. Nothing is written.
+     */
+    public ObjectNode test(JsonBody body, Principal caller) {
+        body.requireKnownFields(TEST_FIELDS, "a filter test takes filter or trigger, and event or event_id");
+        Optional<JsonNode> filter = body.value("filter");
+        Optional<String> trigger = body.string("trigger");
+        if (filter.isPresent() == trigger.isPresent()) {
+            throw new InvalidRequestException("Give either 'filter' (a trigger's filter, e.g. {\"topic\": \"entity.*\"})"
+                    + " or 'trigger' (the name of a trigger whose filter to test)");
+        }
+        JsonNode tested = filter.isPresent() ? filter.get() : find(trigger.get(), false).filter();
+        Optional<ObjectNode> given = body.object("event");
+        Optional<String> id = body.string("eventId");
+        if (given.isPresent() == id.isPresent()) {
+            throw new InvalidRequestException("Give either 'event' (an event as GET /api/events/{id} shows it) or "
+                    + "'event_id' (the id of a stored event)");
+        }
+        ObjectNode event = given.isPresent() ? given.get()
+                : stored.findReadable(EventIds.require("Field 'event_id'", id.get()), new Caller(caller, null, null))
+                        .map(EventJson::toJson).orElseThrow(() -> new NotFoundException("No event " + id.get()
+                                + " to test the filter against (or it is in a project the key cannot read)"));
+        ObjectNode answer = FilterTester.run(tested, event);
+        answer.set("event", event);
+        return answer;
     }
 
     private void checkUrl(Trigger trigger) {

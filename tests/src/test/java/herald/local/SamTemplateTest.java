@@ -203,7 +203,7 @@ class SamTemplateTest {
 
     /**
      * The script engine layer goes to exactly the functions that run scripts, graphql-java to the query function,
-     * Swagger UI to the function that serves the API page.
+     * Swagger UI to the function that serves the API page, CodeMirror to the one that serves the console.
      */
     @Test
     void theLayersGoToTheFunctionsThatUseThem() {
@@ -231,6 +231,9 @@ class SamTemplateTest {
             }
             if (entry.getKey().equals("ServerFunction")) {
                 expected.add("SwaggerUiLayer");
+            }
+            if (entry.getKey().equals("ConsoleFunction")) {
+                expected.add("ConsoleLayer");
             }
             assertThat(layers).as(entry.getKey()).containsExactlyElementsOf(expected);
         }
@@ -263,7 +266,8 @@ class SamTemplateTest {
             Map.entry("TriggerAdminFunction",
                     union(Set.of("TriggersTable", "TriggerSecretsTable", "DeliveriesTable"), DISPATCHES, POSTS)),
             Map.entry("ReactionsFunction", union(Set.of("DeliveriesTable"), DISPATCHES, POSTS)),
-            Map.entry("DeliveryRetryFunction", Set.of("DeliveriesTable")));
+            Map.entry("DeliveryRetryFunction", Set.of("DeliveriesTable")),
+            Map.entry("ConsoleFunction", Set.of())); // static files: no table at all
 
     @SafeVarargs
     private static Set<String> union(Set<String>... sets) {

@@ -232,6 +232,8 @@ final class ColdStartBenchmark {
             case "QueryFunction" -> new String[] {"POST", "/graphql", "/graphql",
                     "{\"query\":\"{ events(first: 1) { edges { node { id } } } }\"}"};
             case "ServerFunction" -> new String[] {"GET", "/api/users/me", "/api/users/me"};
+            // no table: its work is the page
+            case "ConsoleFunction" -> new String[] {"GET", "/console", "/console"};
             case "ScriptsFunction" -> new String[] {"GET", "/api/v2/system/event_script",
                     "/api/v2/system/event_script"};
             case "ScriptedServiceFunction" -> new String[] {"GET", "/api/v2/{service}", "/api/v2/cold-start"};

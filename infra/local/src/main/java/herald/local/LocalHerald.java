@@ -57,6 +57,9 @@ public final class LocalHerald implements AutoCloseable {
         this.baseUrl = baseUrl;
     }
 
+    private static final java.util.regex.Pattern PUBLIC_WEBSOCKET_URL = java.util.regex.Pattern.compile(
+            "wss://[^./]+\\.execute-api\\." + Intrinsics.REGION + "\\.amazonaws\\.com/[^/]+");
+
     /** Starts Herald from {@code templateFile} on {@code host:httpPort} (0: any free port), WebSocket on any free port. */
     public static LocalHerald start(Path templateFile, String host, int httpPort, Map<String, String> parameters)
             throws Exception {
@@ -78,6 +81,8 @@ public final class LocalHerald implements AutoCloseable {
         SamTemplate template = SamTemplate.load(templateFile, parameters);
         // Chosen now, because functions are told the Management API's endpoint before the servers start.
         int chosenHttpPort = httpPort == 0 ? LocalDynamoDb.freePort() : httpPort;
+        int chosenWebSocketPort = webSocketPort == 0 ? LocalDynamoDb.freePort() : webSocketPort;
+        String webSocketUrl = template.webSocket().map(ws -> "ws://" + host + ":" + chosenWebSocketPort).orElse(null);
         LocalDynamoDb dynamoDb = LocalDynamoDb.start(0);
         LocalS3 s3 = null;
         HttpApiServer http = null;
@@ -93,10 +98,10 @@ public final class LocalHerald implements AutoCloseable {
             Map<String, LocalFunction> functions = new LinkedHashMap<>();
             for (SamTemplate.FunctionSpec spec : template.functions()) {
                 functions.put(spec.logicalId(), LocalFunction.load(spec,
-                        environment(spec, dynamoDb, s3, managementEndpoint(template, host, chosenHttpPort))));
+                        environment(spec, dynamoDb, s3, managementEndpoint(template, host, chosenHttpPort), webSocketUrl)));
             }
             if (template.webSocket().isPresent()) {
-                webSocket = new WebSocketApiServer(host, webSocketPort == 0 ? LocalDynamoDb.freePort() : webSocketPort,
+                webSocket = new WebSocketApiServer(host, chosenWebSocketPort,
                         template.webSocket().get(), functions);
                 webSocket.start();
             }
@@ -135,10 +140,17 @@ public final class LocalHerald implements AutoCloseable {
         return template.webSocket().map(ws -> "http://" + host + ":" + httpPort + "/" + ws.stage()).orElse(null);
     }
 
-    /** What a function's process environment would hold in AWS: the template's variables plus Lambda's own. */
+    /**
+     * What a function's process environment would hold in AWS: the template's variables plus Lambda's own. A variable
+     * that holds the WebSocket API's public URL ({@code wss://<api>.execute-api.<region>.amazonaws.com/<stage>}, what
+     * a client connects to) holds the local WebSocket API's URL instead.
+     */
     static Map<String, String> environment(SamTemplate.FunctionSpec spec, LocalDynamoDb dynamoDb, LocalS3 s3,
-            String managementEndpoint) {
+            String managementEndpoint, String webSocketUrl) {
         Map<String, String> environment = new HashMap<>(spec.environment());
+        if (webSocketUrl != null) {
+            environment.replaceAll((name, value) -> PUBLIC_WEBSOCKET_URL.matcher(value).matches() ? webSocketUrl : value);
+        }
         environment.put("AWS_REGION", Intrinsics.REGION);
         environment.put("AWS_DEFAULT_REGION", Intrinsics.REGION);
         environment.put("AWS_ACCESS_KEY_ID", LocalDynamoDb.ACCESS_KEY);
@@ -190,7 +202,8 @@ public final class LocalHerald implements AutoCloseable {
             throw new IllegalArgumentException("No function " + logicalId + " in the template");
         }
         return environment(function.spec(), dynamoDb, s3,
-                managementEndpoint(template, baseUrl.getHost(), baseUrl.getPort()));
+                managementEndpoint(template, baseUrl.getHost(), baseUrl.getPort()),
+                webSocketUrl().map(URI::toString).orElse(null));
     }
 
     /**
