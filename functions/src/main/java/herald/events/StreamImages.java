@@ -27,6 +27,16 @@ public final class StreamImages {
         return java.util.Optional.of(EventItems.fromItem(toItem(image)));
     }
 
+    /** The event as it was before the change a stream record shows; empty for a creation or a record of no event. */
+    public static java.util.Optional<Event> previousEvent(
+            com.amazonaws.services.lambda.runtime.events.DynamodbEvent.DynamodbStreamRecord record) {
+        var image = record.getDynamodb().getOldImage();
+        if (!"MODIFY".equals(record.getEventName()) || image == null || !image.containsKey(EventsTable.CREATED_KEY)) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(EventItems.fromItem(toItem(image)));
+    }
+
     public static Map<String, AttributeValue> toItem(
             Map<String, com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue> image) {
         Map<String, AttributeValue> item = new HashMap<>();

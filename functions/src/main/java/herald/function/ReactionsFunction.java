@@ -64,8 +64,10 @@ public final class ReactionsFunction implements RequestHandler<DynamodbEvent, St
         List<StreamsEventResponse.BatchItemFailure> failures = new ArrayList<>();
         for (DynamodbEvent.DynamodbStreamRecord record : batch.getRecords()) {
             Optional<Event> change;
+            Event previous;
             try {
                 change = StreamImages.changedEvent(record);
+                previous = StreamImages.previousEvent(record).orElse(null);
             } catch (RuntimeException e) {
                 LOG.warn("Stream record {} could not be read", record.getEventID(), e);
                 failures.add(new StreamsEventResponse.BatchItemFailure(record.getDynamodb().getSequenceNumber()));
@@ -85,7 +87,7 @@ public final class ReactionsFunction implements RequestHandler<DynamodbEvent, St
                 }
                 try {
                     switch (reaction) {
-                        case TRIGGERS -> triggers.react(changed, created);
+                        case TRIGGERS -> triggers.react(changed, previous, created);
                         case QUEUED_SCRIPT -> {
                             if (created && QueuedScripts.isJob(changed)) {
                                 queuedScripts.run(changed);

@@ -13,7 +13,8 @@ import herald.triggers.TriggerAdmin;
 import java.util.Map;
 
 /**
- * {@code TriggerAdminFunction}: {@code /api/v2/system/trigger[/{name}]} and a trigger's deliveries, for admins.
+ * {@code TriggerAdminFunction}: {@code /api/v2/system/trigger[/{name}]}, a trigger's deliveries (retry, cancel,
+ * recover) and the deliveries of a state across triggers ({@code /api/v2/system/deliveries}), for admins.
  *
  * <p>Thread-safe.
  */
@@ -48,10 +49,16 @@ public final class TriggerAdminFunction implements RequestHandler<APIGatewayV2HT
                 .on("POST " + TRIGGERS + "/{name}/restore", request -> ApiResponses.json(200,
                         admin.restore(name(request), request.principal(), request.requestId())))
                 .on("GET " + TRIGGERS + "/{name}/deliveries", request -> ApiResponses.json(200, Map.of("resource",
-                        admin.deliveries(name(request), request.queryParameter("limit")
-                                .map(TriggerAdminFunction::limit).orElse(50)))))
+                        admin.deliveries(name(request), request.queryParameter("status").orElse(null), limit(request)))))
                 .on("POST " + TRIGGERS + "/{name}/deliveries/{id}/retry", request -> ApiResponses.json(200,
-                        admin.retry(name(request), request.pathParameter("id").orElse(""))))
+                        admin.retry(name(request), request.pathParameter("id").orElse(""), request.principal())))
+                .on("POST " + TRIGGERS + "/{name}/deliveries/{id}/cancel", request -> ApiResponses.json(200,
+                        admin.cancel(name(request), request.pathParameter("id").orElse(""), request.principal())))
+                .on("POST " + TRIGGERS + "/{name}/recover", request -> ApiResponses.json(200,
+                        admin.recover(name(request), request.jsonBody(), request.principal())))
+                .on("GET /api/v2/system/deliveries", request -> ApiResponses.json(200, Map.of("resource",
+                        admin.deliveriesInState(request.queryParameter("status").orElse(null),
+                                request.queryParameter("since").orElse(null), limit(request)))))
                 .build(container.scriptHooks(), container.stamps());
     }
 
@@ -62,6 +69,10 @@ public final class TriggerAdminFunction implements RequestHandler<APIGatewayV2HT
 
     private static String name(ApiRequest request) {
         return request.pathParameter("name").orElse(null);
+    }
+
+    private static int limit(ApiRequest request) {
+        return request.queryParameter("limit").map(TriggerAdminFunction::limit).orElse(50);
     }
 
     private static int limit(String value) {

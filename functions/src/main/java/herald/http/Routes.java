@@ -101,6 +101,9 @@ public final class Routes {
         routes.add(route("TriggerAdminFunction", "POST", triggers + "/{name}/restore", ADMIN, true));
         routes.add(route("TriggerAdminFunction", "GET", triggers + "/{name}/deliveries", ADMIN, true));
         routes.add(route("TriggerAdminFunction", "POST", triggers + "/{name}/deliveries/{id}/retry", ADMIN, true));
+        routes.add(route("TriggerAdminFunction", "POST", triggers + "/{name}/deliveries/{id}/cancel", ADMIN, true));
+        routes.add(route("TriggerAdminFunction", "POST", triggers + "/{name}/recover", ADMIN, true));
+        routes.add(route("TriggerAdminFunction", "GET", "/api/v2/system/deliveries", ADMIN, true));
         ALL = Collections.unmodifiableList(routes);
         for (Route route : ALL) {
             if (BY_KEY.put(route.key(), route) != null) {

@@ -4,15 +4,47 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import herald.kernel.Json;
 import herald.kernel.Timestamps;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * One event sent to one trigger's webhook: its id (the {@code webhook-id}, the same on every attempt), the body,
- * where it goes, its status ({@code pending} while attempts remain, then {@code succeeded} or {@code failed}), its
- * attempts, and when the next is due.
+ * where it goes, its state, its attempts, when the next is due, the retry rules it started with, and notes of what
+ * people did to it (a retry, a recovery, a cancel). States: {@code pending} (an attempt is due, now or after a
+ * backoff), {@code delivering} (an attempt is being made, under a lease), {@code delivered}, {@code failed} (no
+ * attempt left: the dead letter, until it is retried or recovered) and {@code cancelled}.
  */
 public record Delivery(String trigger, String id, String eventId, String topic, String url, String body, String status,
-        List<WebhookSender.Attempt> attempts, int maxAttempts, Instant nextAttemptAt, Instant createdAt) {
+        List<WebhookSender.Attempt> attempts, int maxAttempts, Instant nextAttemptAt, Instant createdAt,
+        RetryPolicy retry, List<Note> notes) {
+
+    public static final String PENDING = "pending";
+    public static final String DELIVERING = "delivering";
+    public static final String DELIVERED = "delivered";
+    public static final String FAILED = "failed";
+    public static final String CANCELLED = "cancelled";
+    public static final Set<String> STATES = Set.of(PENDING, DELIVERING, DELIVERED, FAILED, CANCELLED);
+
+    /** Something that happened to a delivery besides an attempt: who, when, what. */
+    public record Note(Instant at, String by, String text) {
+    }
+
+    public Delivery {
+        attempts = List.copyOf(attempts);
+        notes = List.copyOf(notes);
+    }
+
+    /** This delivery in another state, due at {@code next} (null: not due), with {@code note} added if given. */
+    Delivery with(String state, List<WebhookSender.Attempt> madeAttempts, int attemptsAllowed, Instant next,
+            Note note) {
+        List<Note> all = new ArrayList<>(notes);
+        if (note != null) {
+            all.add(note);
+        }
+        return new Delivery(trigger, id, eventId, topic, url, body, state, madeAttempts, attemptsAllowed, next,
+                createdAt, retry, all);
+    }
 
     public ObjectNode toJson() {
         ObjectNode json = Json.MAPPER.createObjectNode();
@@ -26,6 +58,7 @@ public record Delivery(String trigger, String id, String eventId, String topic, 
         json.put("max_attempts", maxAttempts);
         json.put("next_attempt_at", nextAttemptAt == null ? null : Timestamps.format(nextAttemptAt));
         json.put("created_date", Timestamps.format(createdAt));
+        json.set("retry", retry.toJson());
         var list = json.putArray("attempts");
         for (WebhookSender.Attempt attempt : attempts) {
             ObjectNode a = list.addObject();
@@ -39,6 +72,13 @@ public record Delivery(String trigger, String id, String eventId, String topic, 
             a.put("duration_ms", attempt.millis());
             a.put("error", attempt.error());
             a.put("response_excerpt", attempt.excerpt());
+            if (attempt.retryAfterSeconds() != null) {
+                a.put("retry_after_seconds", attempt.retryAfterSeconds());
+            }
+        }
+        var noted = json.putArray("notes");
+        for (Note note : notes) {
+            noted.addObject().put("at", Timestamps.format(note.at())).put("by", note.by()).put("note", note.text());
         }
         return json;
     }

@@ -1,12 +1,17 @@
 package herald.triggers;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import herald.kernel.Json;
 import herald.kernel.Timestamps;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
@@ -14,8 +19,14 @@ import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 
 /**
  * Webhook deliveries: partition {@code trigger}, sort {@code id} (derived from the trigger and the event change,
- * so a change the stream delivers twice is recorded once). A pending delivery also carries {@code due = "due"} and {@code dueAt = <next attempt time>#<trigger>#<id>},
- * so the retry function reads the due ones from the sparse index {@code byDue} with one Query, never a scan.
+ * so a change the stream delivers twice is recorded once). Two sparse or sharded indexes, never a scan:
+ * <ul>
+ *   <li>{@code byDue}: a pending delivery, and one being delivered (its lease), carries {@code due = "due"} and
+ *   {@code dueAt = <time>#<trigger>#<id>}, so the retry function reads what is due with one Query;</li>
+ *   <li>{@code byStatus}: every delivery carries {@code statusShard = <status>#<0-7>} (the shard from its id) and
+ *   {@code createdKey = <created>#<trigger>#<id>}, so the deliveries of a state across triggers are read newest
+ *   first by a merge of eight Queries, with no hot key.</li>
+ * </ul>
  * Deliveries expire after 30 days.
  *
  * <p>Thread-safe.
@@ -23,6 +34,7 @@ import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 public final class DeliveryStore {
 
     static final long KEEP_SECONDS = 30L * 24 * 3600;
+    static final int SHARDS = 8;
 
     private final DynamoDbClient dynamoDb;
     private final String table;
@@ -46,6 +58,26 @@ public final class DeliveryStore {
         dynamoDb.putItem(r -> r.tableName(table).item(toItem(delivery)));
     }
 
+    /**
+     * Takes a delivery for one attempt: it becomes {@code delivering} under a lease of {@code lease}, if it is still
+     * pending or its last lease ran out (a container that died mid-attempt). False when another sender has it.
+     */
+    public boolean claim(Delivery delivery, Instant now, Duration lease) {
+        Delivery leased = delivery.with(Delivery.DELIVERING, delivery.attempts(), delivery.maxAttempts(), now.plus(lease),
+                null);
+        try {
+            dynamoDb.putItem(r -> r.tableName(table).item(toItem(leased))
+                    .conditionExpression("#s = :pending OR (#s = :delivering AND nextAttemptAt < :now)")
+                    .expressionAttributeNames(Map.of("#s", "status"))
+                    .expressionAttributeValues(Map.of(":pending", AttributeValue.fromS(Delivery.PENDING),
+                            ":delivering", AttributeValue.fromS(Delivery.DELIVERING),
+                            ":now", AttributeValue.fromS(Timestamps.format(now)))));
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        }
+    }
+
     public Optional<Delivery> get(String trigger, String id) {
         Map<String, AttributeValue> item = dynamoDb.getItem(r -> r.tableName(table).consistentRead(true)
                 .key(Map.of("trigger", AttributeValue.fromS(trigger), "id", AttributeValue.fromS(id)))).item();
@@ -53,21 +85,45 @@ public final class DeliveryStore {
     }
 
     /**
-     * A trigger's deliveries, newest first, at most {@code limit}. Every page of the trigger's partition is read (its
-     * sort key, the delivery id, is not in time order), so the newest are never missed; deliveries expire after
-     * {@code KEEP_SECONDS}, which bounds it.
+     * A trigger's deliveries in {@code states}, newest first, at most {@code limit}. Every page of the trigger's
+     * partition is read (its sort key, the delivery id, is not in time order), so the newest are never missed;
+     * deliveries expire after {@code KEEP_SECONDS}, which bounds it.
      */
-    public List<Delivery> list(String trigger, int limit) {
+    public List<Delivery> list(String trigger, Set<String> states, int limit) {
         List<Delivery> deliveries = new ArrayList<>();
         dynamoDb.queryPaginator(r -> r.tableName(table).keyConditionExpression("#t = :t")
                         .expressionAttributeNames(Map.of("#t", "trigger"))
                         .expressionAttributeValues(Map.of(":t", AttributeValue.fromS(trigger))))
-                .items().forEach(item -> deliveries.add(fromItem(item)));
-        deliveries.sort(java.util.Comparator.comparing(Delivery::createdAt).reversed());
+                .items().forEach(item -> {
+                    Delivery delivery = fromItem(item);
+                    if (states.contains(delivery.status())) {
+                        deliveries.add(delivery);
+                    }
+                });
+        deliveries.sort(Comparator.comparing(Delivery::createdAt).reversed());
         return deliveries.size() > limit ? deliveries.subList(0, limit) : deliveries;
     }
 
-    /** Pending deliveries whose next attempt is due by {@code now}, oldest first, at most {@code limit}. */
+    /**
+     * The deliveries in {@code state} across triggers created at or after {@code since}, newest first, at most
+     * {@code limit}: the {@code byStatus} index, one Query per shard, merged.
+     */
+    public List<Delivery> inState(String state, Instant since, int limit) {
+        List<Delivery> found = new ArrayList<>();
+        for (int shard = 0; shard < SHARDS; shard++) {
+            String key = state + "#" + shard;
+            QueryResponse page = dynamoDb.query(r -> r.tableName(table).indexName("byStatus")
+                    .keyConditionExpression("statusShard = :k AND createdKey >= :since")
+                    .expressionAttributeValues(Map.of(":k", AttributeValue.fromS(key),
+                            ":since", AttributeValue.fromS(Timestamps.format(since))))
+                    .scanIndexForward(false).limit(limit));
+            page.items().forEach(item -> found.add(fromItem(item)));
+        }
+        found.sort(Comparator.comparing(Delivery::createdAt).reversed());
+        return found.size() > limit ? List.copyOf(found.subList(0, limit)) : found;
+    }
+
+    /** Deliveries whose next attempt (or whose attempt's lease) is due by {@code now}, oldest first. */
     public List<Delivery> due(Instant now, int limit) {
         QueryResponse page = dynamoDb.query(r -> r.tableName(table).indexName("byDue")
                 .keyConditionExpression("#d = :due AND dueAt <= :now")
@@ -80,6 +136,10 @@ public final class DeliveryStore {
         return deliveries;
     }
 
+    static int shard(String id) {
+        return Math.floorMod(id.hashCode(), SHARDS);
+    }
+
     private static Map<String, AttributeValue> toItem(Delivery d) {
         Map<String, AttributeValue> item = new HashMap<>();
         item.put("trigger", AttributeValue.fromS(d.trigger()));
@@ -89,9 +149,12 @@ public final class DeliveryStore {
         item.put("url", AttributeValue.fromS(d.url()));
         item.put("body", AttributeValue.fromS(d.body()));
         item.put("status", AttributeValue.fromS(d.status()));
+        item.put("statusShard", AttributeValue.fromS(d.status() + "#" + shard(d.id())));
+        item.put("createdKey", AttributeValue.fromS(Timestamps.format(d.createdAt()) + "#" + d.trigger() + "#" + d.id()));
         item.put("maxAttempts", AttributeValue.fromN(Integer.toString(d.maxAttempts())));
         item.put("createdAt", AttributeValue.fromS(Timestamps.format(d.createdAt())));
         item.put("expiresAt", AttributeValue.fromN(Long.toString(d.createdAt().getEpochSecond() + KEEP_SECONDS)));
+        item.put("retry", AttributeValue.fromS(Json.write(d.retry().toJson())));
         List<AttributeValue> attempts = new ArrayList<>();
         for (WebhookSender.Attempt a : d.attempts()) {
             Map<String, AttributeValue> m = new HashMap<>();
@@ -105,12 +168,21 @@ public final class DeliveryStore {
             if (a.excerpt() != null) {
                 m.put("excerpt", AttributeValue.fromS(a.excerpt()));
             }
+            if (a.retryAfterSeconds() != null) {
+                m.put("retryAfter", AttributeValue.fromN(Long.toString(a.retryAfterSeconds())));
+            }
             attempts.add(AttributeValue.fromM(m));
         }
         item.put("attempts", AttributeValue.fromL(attempts));
+        List<AttributeValue> notes = new ArrayList<>();
+        for (Delivery.Note note : d.notes()) {
+            notes.add(AttributeValue.fromM(Map.of("at", AttributeValue.fromS(Timestamps.format(note.at())),
+                    "by", AttributeValue.fromS(note.by()), "text", AttributeValue.fromS(note.text()))));
+        }
+        item.put("notes", AttributeValue.fromL(notes));
         if (d.nextAttemptAt() != null) {
             item.put("nextAttemptAt", AttributeValue.fromS(Timestamps.format(d.nextAttemptAt())));
-            if (d.status().equals("pending")) {
+            if (d.status().equals(Delivery.PENDING) || d.status().equals(Delivery.DELIVERING)) {
                 item.put("due", AttributeValue.fromS("due"));
                 item.put("dueAt", AttributeValue.fromS(Timestamps.format(d.nextAttemptAt()) + "#" + d.trigger() + "#" + d.id()));
             }
@@ -125,12 +197,24 @@ public final class DeliveryStore {
             attempts.add(new WebhookSender.Attempt(Timestamps.parse(m.get("at").s()), m.get("ok").bool(),
                     Integer.parseInt(m.get("code").n()), Long.parseLong(m.get("ms").n()),
                     m.containsKey("error") ? m.get("error").s() : null,
-                    m.containsKey("excerpt") ? m.get("excerpt").s() : null));
+                    m.containsKey("excerpt") ? m.get("excerpt").s() : null,
+                    m.containsKey("retryAfter") ? Long.parseLong(m.get("retryAfter").n()) : null));
         }
+        List<Delivery.Note> notes = new ArrayList<>();
+        if (item.containsKey("notes")) {
+            for (AttributeValue value : item.get("notes").l()) {
+                Map<String, AttributeValue> m = value.m();
+                notes.add(new Delivery.Note(Timestamps.parse(m.get("at").s()), m.get("by").s(), m.get("text").s()));
+            }
+        }
+        JsonNode retry = item.containsKey("retry") ? Json.readStored(item.get("retry").s()) : Json.MAPPER.createObjectNode();
+        // "succeeded" is what deliveries made before the states were named say for "delivered"
+        String status = item.get("status").s().equals("succeeded") ? Delivery.DELIVERED : item.get("status").s();
         return new Delivery(item.get("trigger").s(), item.get("id").s(), item.get("eventId").s(), item.get("topic").s(),
-                item.get("url").s(), item.get("body").s(), item.get("status").s(), attempts,
+                item.get("url").s(), item.get("body").s(), status, attempts,
                 Integer.parseInt(item.get("maxAttempts").n()),
                 item.containsKey("nextAttemptAt") ? Timestamps.parse(item.get("nextAttemptAt").s()) : null,
-                Timestamps.parse(item.get("createdAt").s()));
+                Timestamps.parse(item.get("createdAt").s()),
+                RetryPolicy.of(retry, Duration.ofSeconds(retry.path("base_seconds").asLong(30))), notes);
     }
 }

@@ -61,6 +61,10 @@ public record Trigger(String name, JsonNode filter, String pattern, On on, boole
         }
         String pattern = TriggerFilter.toPattern(filter);
         On on = body.string("on").map(Trigger::on).orElse(previous == null ? On.CREATED : previous.on());
+        if (on == On.CREATED && TriggerFilter.readsPrevious(filter)) {
+            throw new InvalidRequestException("The filter reads 'old' or 'changed', which only a change has: a trigger "
+                    + "on created events never sees them; set \"on\" to \"updated\" or \"both\"");
+        }
         boolean active = body.bool("isActive").orElse(previous == null || previous.active());
         ObjectNode action = body.value("action").map(Trigger::action).orElse(previous == null ? null : previous.action());
         if (action == null) {
@@ -95,7 +99,10 @@ public record Trigger(String name, JsonNode filter, String pattern, On on, boole
                     throw new InvalidRequestException("action.max_attempts must be a whole number from 1 to 20");
                 }
                 action.put("max_attempts", attempts);
-                only(action, "type", "url", "max_attempts");
+                if (action.has("retry")) {
+                    RetryPolicy.validate(action.get("retry"));
+                }
+                only(action, "type", "url", "max_attempts", "retry");
                 break;
             case "notify":
                 boolean byProperty = action.hasNonNull("user_property");

@@ -1,6 +1,7 @@
 package herald.triggers;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import herald.auth.Principal;
 import herald.events.Event;
@@ -15,8 +16,10 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,7 +60,32 @@ public final class TriggerActions {
         return EventJson.toJson(event);
     }
 
-    public void act(Trigger trigger, Event event, boolean created) {
+    /**
+     * The event with its transition: {@code new} (the event), and after a change {@code old} (the event before it)
+     * and {@code changed} (the top-level fields that differ), for the triggers whose filters read them.
+     */
+    public static ObjectNode matchable(Event event, Event previous) {
+        ObjectNode json = EventJson.toJson(event);
+        json.set("new", json.deepCopy());
+        if (previous != null) {
+            ObjectNode old = EventJson.toJson(previous);
+            json.set("old", old);
+            json.set("changed", changed(old, (ObjectNode) json.get("new")));
+        }
+        return json;
+    }
+
+    /** The top-level fields whose values differ, in name order. */
+    static ArrayNode changed(ObjectNode old, ObjectNode now) {
+        TreeSet<String> names = new TreeSet<>();
+        old.fieldNames().forEachRemaining(names::add);
+        now.fieldNames().forEachRemaining(names::add);
+        var changed = Json.MAPPER.createArrayNode();
+        names.stream().filter(name -> !Objects.equals(old.get(name), now.get(name))).forEach(changed::add);
+        return changed;
+    }
+
+    public void act(Trigger trigger, Event event, Event previous, boolean created) {
         switch (trigger.actionType()) {
             case "webhook":
                 ObjectNode body = Json.MAPPER.createObjectNode();
@@ -65,6 +93,11 @@ public final class TriggerActions {
                 body.put("timestamp", clock.instant().toString());
                 body.put("trigger", trigger.name());
                 body.set("data", EventJson.toJson(event));
+                if (!created && previous != null) {
+                    ObjectNode old = EventJson.toJson(previous);
+                    body.set("old", old);
+                    body.set("changed", changed(old, EventJson.toJson(event)));
+                }
                 webhooks.start(trigger, event.id(), event.topic(),
                         event.id() + "|" + event.updatedAt() + "|" + (created ? "created" : "updated"), body.toString());
                 break;

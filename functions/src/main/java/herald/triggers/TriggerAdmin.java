@@ -15,10 +15,12 @@ import herald.kernel.JsonBody;
 import herald.kernel.Names;
 import herald.kernel.NotFoundException;
 import herald.kernel.SoftDelete;
+import herald.kernel.Timestamps;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Creating, reading, changing, deleting (soft, or for good with {@code purge}) and restoring triggers, their
@@ -125,18 +127,81 @@ public final class TriggerAdmin {
         return restored.toJson();
     }
 
-    public ArrayNode deliveries(String name, int limit) {
+    /** A trigger's deliveries in {@code status} (null: every state), newest first. */
+    public ArrayNode deliveries(String name, String status, int limit) {
         find(name, true);
         ArrayNode list = Json.MAPPER.createArrayNode();
-        triggers.deliveries().list(name, limit).forEach(d -> list.add(d.toJson()));
+        triggers.deliveries().list(name, status == null ? Delivery.STATES : Set.of(state(status)), limit)
+                .forEach(d -> list.add(d.toJson()));
         return list;
     }
 
-    public ObjectNode retry(String name, String deliveryId) {
+    /** The deliveries in {@code status} across triggers, created since {@code since} (null: 30 days), newest first. */
+    public ArrayNode deliveriesInState(String status, String since, int limit) {
+        if (status == null) {
+            throw new InvalidRequestException("Query parameter 'status' is required: one of " + new TreeSet<>(Delivery.STATES));
+        }
+        Instant from = since == null ? clock.instant().minusSeconds(DeliveryStore.KEEP_SECONDS) : time("since", since);
+        ArrayNode list = Json.MAPPER.createArrayNode();
+        triggers.deliveries().inState(state(status), from, limit).forEach(d -> list.add(d.toJson()));
+        return list;
+    }
+
+    public ObjectNode retry(String name, String deliveryId, Principal caller) {
         find(name, false);
-        Delivery delivery = triggers.deliveries().get(name, deliveryId).orElseThrow(() -> new NotFoundException(
-                "Trigger '" + name + "' has no delivery '" + deliveryId + "'; GET .../deliveries lists them"));
-        return triggers.webhooks().requeue(delivery).toJson();
+        return triggers.webhooks().requeue(delivery(name, deliveryId), caller.name(), "retried").toJson();
+    }
+
+    public ObjectNode cancel(String name, String deliveryId, Principal caller) {
+        find(name, true);
+        return triggers.webhooks().cancel(delivery(name, deliveryId), caller.name()).toJson();
+    }
+
+    /**
+     * Recovery: every {@code failed} delivery of the trigger created in {@code [since, until)} is due again, with one
+     * more attempt; {@code {"recovered": N}}. A second call finds none left to recover.
+     */
+    public ObjectNode recover(String name, JsonBody body, Principal caller) {
+        body.requireKnownFields(Set.of("since", "until"), "a recovery takes since and, optionally, until");
+        find(name, false);
+        Instant since = time("since", body.string("since").orElseThrow(() -> new InvalidRequestException(
+                "Field 'since' is required: the ISO-8601 time from which to recover failed deliveries, e.g. "
+                        + "2026-11-30T00:00:00Z")));
+        Instant until = body.string("until").map(value -> time("until", value)).orElse(clock.instant().plusSeconds(1));
+        if (!until.isAfter(since)) {
+            throw new InvalidRequestException("Field 'until' must come after 'since'");
+        }
+        int recovered = 0;
+        for (Delivery failed : triggers.deliveries().list(name, Set.of(Delivery.FAILED), Integer.MAX_VALUE)) {
+            if (!failed.createdAt().isBefore(since) && failed.createdAt().isBefore(until)) {
+                triggers.webhooks().requeue(failed, caller.name(), "recovered (since " + Timestamps.format(since) + ")");
+                recovered++;
+            }
+        }
+        return Json.MAPPER.createObjectNode().put("recovered", recovered);
+    }
+
+    private Delivery delivery(String name, String deliveryId) {
+        return triggers.deliveries().get(name, deliveryId).orElseThrow(() -> new NotFoundException(
+                "Trigger '" + name + "' has no delivery '" + Names.abbreviate(deliveryId) + "'; GET .../deliveries lists "
+                        + "them"));
+    }
+
+    private static String state(String status) {
+        if (!Delivery.STATES.contains(status)) {
+            throw new InvalidRequestException("Query parameter 'status' must be one of " + new TreeSet<>(Delivery.STATES)
+                    + ", not '" + Names.abbreviate(status) + "'");
+        }
+        return status;
+    }
+
+    private static Instant time(String field, String value) {
+        try {
+            return java.time.OffsetDateTime.parse(value).toInstant();
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new InvalidRequestException("'" + field + "' must be an ISO-8601 time with an offset, e.g. "
+                    + "2026-11-30T00:00:00Z, not '" + Names.abbreviate(value) + "'");
+        }
     }
 
     /**

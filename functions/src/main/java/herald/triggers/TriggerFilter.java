@@ -23,13 +23,20 @@ import software.amazon.event.ruler.Machine;
  * </ul>
  *
  * In both, {@code event} is an alias of {@code topic}, and a path whose first part is not a top-level field of an
- * event is read in {@code payload}: {@code resource.type} means {@code payload.resource.type}. A pattern event-ruler
+ * event is read in {@code payload}: {@code resource.type} means {@code payload.resource.type}. A trigger on updates
+ * may also read the change: {@code new.<field>} (the event after it), {@code old.<field>} (before it) and
+ * {@code changed} (the top-level fields that differ), e.g. {@code {"new.status": "finished", "old.status":
+ * [{"anything-but": "finished"}]}}. A pattern event-ruler
  * refuses is a 400 with its reason.
  */
 public final class TriggerFilter {
 
     static final Set<String> TOP_LEVEL = Set.of("topic", "project", "user", "sender", "senderType", "status",
-            "dependsOn", "summary", "payload", "id", "hash", "description", "retries", "createdAt", "updatedAt");
+            "dependsOn", "summary", "payload", "id", "hash", "description", "retries", "createdAt", "updatedAt",
+            "old", "new", "changed");
+    /** The fields of an event's transition; {@code old} and {@code changed} exist only after a change. */
+    static final Set<String> TRANSITION = Set.of("old", "new", "changed");
+    static final Set<String> AFTER_A_CHANGE = Set.of("old", "changed");
     private static final int MAX_CONDITIONS = 100;
 
     private TriggerFilter() {
@@ -51,6 +58,35 @@ public final class TriggerFilter {
             throw new InvalidRequestException("Invalid filter: " + e.getMessage());
         }
         return json;
+    }
+
+    /** Whether a filter reads the event's transition: a top-level path under {@code old}, {@code new} or {@code changed}. */
+    static boolean readsTransition(JsonNode filter) {
+        return reads(filter, TRANSITION);
+    }
+
+    /** Whether a filter reads what only a change has: {@code old} or {@code changed}. */
+    static boolean readsPrevious(JsonNode filter) {
+        return reads(filter, AFTER_A_CHANGE);
+    }
+
+    private static boolean reads(JsonNode filter, Set<String> fields) {
+        if (filter == null || !filter.isObject()) {
+            return false;
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> entries = filter.fields(); entries.hasNext(); ) {
+            Map.Entry<String, JsonNode> entry = entries.next();
+            if (entry.getKey().equals("$or")) {
+                for (JsonNode alternative : entry.getValue()) {
+                    if (reads(alternative, fields)) {
+                        return true;
+                    }
+                }
+            } else if (fields.contains(entry.getKey().split("\\.")[0])) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void translate(ObjectNode filter, ObjectNode pattern, boolean topLevel, int[] count) {

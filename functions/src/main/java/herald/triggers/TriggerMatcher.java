@@ -20,11 +20,11 @@ public final class TriggerMatcher {
 
     private static final Logger LOG = LoggerFactory.getLogger(TriggerMatcher.class);
 
-    private record Compiled(long generation, Machine machine, Map<String, Trigger> triggers) {
+    private record Compiled(long generation, Machine machine, Map<String, Trigger> triggers, boolean transitions) {
     }
 
     private final TriggerStore store;
-    private volatile Compiled compiled = new Compiled(-1, new Machine(), Map.of());
+    private volatile Compiled compiled = new Compiled(-1, new Machine(), Map.of(), false);
 
     public TriggerMatcher(TriggerStore store) {
         this.store = store;
@@ -36,6 +36,11 @@ public final class TriggerMatcher {
         if (generation != compiled.generation()) {
             compiled = compile(generation, store.list());
         }
+    }
+
+    /** Whether an active trigger reads an event's transition ({@code old}, {@code new}, {@code changed}). */
+    public boolean needsTransitions() {
+        return compiled.transitions();
     }
 
     /** The active triggers whose filter matches the event (as its JSON tree, {@link TriggerActions#matchable}). */
@@ -66,6 +71,7 @@ public final class TriggerMatcher {
     private static Compiled compile(long generation, List<Trigger> triggers) {
         Machine machine = new Machine();
         Map<String, Trigger> byName = new HashMap<>();
+        boolean transitions = false;
         for (Trigger trigger : triggers) {
             if (!trigger.active() || trigger.deletedAt() != null) {
                 continue;
@@ -73,10 +79,11 @@ public final class TriggerMatcher {
             try {
                 machine.addRule(trigger.name(), trigger.pattern());
                 byName.put(trigger.name(), trigger);
+                transitions |= TriggerFilter.readsTransition(trigger.filter());
             } catch (Exception e) {
                 LOG.warn("Trigger {} has a pattern event-ruler refuses and is skipped: {}", trigger.name(), e.getMessage());
             }
         }
-        return new Compiled(generation, machine, Map.copyOf(byName));
+        return new Compiled(generation, machine, Map.copyOf(byName), transitions);
     }
 }

@@ -29,16 +29,23 @@ public final class TriggerReactions {
         matcher.refresh();
     }
 
-    public void react(Event changed, boolean created) {
+    /**
+     * Reacts to an event created ({@code previous} null) or changed from {@code previous}. The event is matched as
+     * Herald shows it and, when an active trigger asks for its transition, with {@code new}, {@code old} and
+     * {@code changed} too.
+     */
+    public void react(Event changed, Event previous, boolean created) {
         if (changed.user() != null && changed.user().startsWith(TriggerActions.USER_PREFIX)) {
             return;
         }
-        for (Trigger trigger : matcher.matching(TriggerActions.matchable(changed))) {
+        var matchable = matcher.needsTransitions() ? TriggerActions.matchable(changed, previous)
+                : TriggerActions.matchable(changed);
+        for (Trigger trigger : matcher.matching(matchable)) {
             if (!trigger.on().accepts(created)) {
                 continue;
             }
             try {
-                actions.act(trigger, changed, created);
+                actions.act(trigger, changed, previous, created);
             } catch (RuntimeException e) {
                 if (trigger.actionType().equals("webhook")) {
                     throw e;

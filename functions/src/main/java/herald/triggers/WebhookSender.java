@@ -17,8 +17,17 @@ import java.time.Instant;
  */
 public final class WebhookSender {
 
-    /** What one attempt did; {@code excerpt}: the first characters of the answer's body, if it had one. */
-    public record Attempt(Instant at, boolean succeeded, int responseCode, long millis, String error, String excerpt) {
+    /**
+     * What one attempt did; {@code excerpt}: the first characters of the answer's body, if it had one;
+     * {@code retryAfterSeconds}: what the answer's {@code Retry-After} asked for, if it had one.
+     */
+    public record Attempt(Instant at, boolean succeeded, int responseCode, long millis, String error, String excerpt,
+            Long retryAfterSeconds) {
+
+        /** An attempt that sent nothing (no secret, say). */
+        static Attempt notMade(Instant at, String why) {
+            return new Attempt(at, false, 0, 0, why, null, null);
+        }
     }
 
     /** How much of an answer's body a delivery keeps. */
@@ -52,21 +61,41 @@ public final class WebhookSender {
             HttpResponse<java.io.InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
             int code = response.statusCode();
             String excerpt = excerpt(response.body());
+            Long retryAfter = response.headers().firstValue("retry-after").map(v -> retryAfter(v, at)).orElse(null);
             return new Attempt(at, code >= 200 && code < 300, code, elapsed(start),
-                    code >= 200 && code < 300 ? null : "answered " + code, excerpt);
+                    code >= 200 && code < 300 ? null : "answered " + code, excerpt, retryAfter);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return new Attempt(at, false, 0, elapsed(start), "interrupted", null);
+            return failed(at, start, "interrupted");
         } catch (HeraldException e) {
-            return new Attempt(at, false, 0, elapsed(start), e.detail(), null);
+            return failed(at, start, e.detail());
         } catch (java.net.http.HttpTimeoutException e) {
-            return new Attempt(at, false, 0, elapsed(start), "no answer within " + TIMEOUT.toSeconds() + " s", null);
+            return failed(at, start, "no answer within " + TIMEOUT.toSeconds() + " s");
         } catch (java.net.ConnectException e) {
-            return new Attempt(at, false, 0, elapsed(start), "the connection was refused or could not be made", null);
+            return failed(at, start, "the connection was refused or could not be made");
         } catch (Exception e) {
             // what the JDK says (class names, addresses) stays in the log; the delivery says what happened
             org.slf4j.LoggerFactory.getLogger(WebhookSender.class).info("Webhook attempt to {} failed", url, e);
-            return new Attempt(at, false, 0, elapsed(start), "the request failed before an answer came", null);
+            return failed(at, start, "the request failed before an answer came");
+        }
+    }
+
+    private static Attempt failed(Instant at, long start, String why) {
+        return new Attempt(at, false, 0, elapsed(start), why, null, null);
+    }
+
+    /** {@code Retry-After}: seconds, or an HTTP date; null when it is neither. */
+    static Long retryAfter(String value, Instant now) {
+        String text = value.trim();
+        if (text.matches("\\d{1,9}")) {
+            return Long.parseLong(text);
+        }
+        try {
+            Instant when = java.time.ZonedDateTime.parse(text, java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME)
+                    .toInstant();
+            return Math.max(0, Duration.between(now, when).toSeconds());
+        } catch (java.time.format.DateTimeParseException e) {
+            return null;
         }
     }
 

@@ -1,5 +1,6 @@
 // Overview: what Herald can tell cheaply from one listing each: events per topic in the last hour and day, open
-// jobs per topic, and, for admins, failed deliveries and script failures, each linking to its page.
+// jobs per topic, and, for admins, the day's failed deliveries (the dead letters) and script failures, each linking to
+// its page.
 import { api, enc, query } from './api.js?v={{version}}';
 import { clear, h, table, time } from './dom.js?v={{version}}';
 
@@ -48,21 +49,18 @@ function card(title, value, href) {
 }
 
 async function adminSections(dayAgo, cards) {
-  const [triggers, logs] = await Promise.all([api('GET', 'api/v2/system/trigger'),
+  const [dead, logs] = await Promise.all([
+    api('GET', `api/v2/system/deliveries${query({ status: 'failed', since: dayAgo, limit: 500 })}`),
     api('GET', `api/events${query({ topics: 'log.script', newerThan: dayAgo, limit: 500 })}`)]);
-  const webhooks = triggers.resource.filter((t) => t.action.type === 'webhook');
-  const failed = [];
-  await Promise.all(webhooks.map(async (t) => {
-    const list = await api('GET', `api/v2/system/trigger/${enc(t.name)}/deliveries?limit=50`);
-    const n = list.resource.filter((d) => d.status === 'failed').length;
-    if (n) failed.push([t.name, n]);
-  }));
+  const perTrigger = new Map();
+  for (const d of dead.resource) perTrigger.set(d.trigger, (perTrigger.get(d.trigger) || 0) + 1);
+  const failed = [...perTrigger.entries()].sort((a, b) => b[1] - a[1]);
   const failures = logs.events.filter((e) => e.summary && e.summary.level === 'error');
-  cards.append(card('Failed deliveries (newest 50 per trigger)', String(failed.reduce((sum, [, n]) => sum + n, 0)),
+  cards.append(card('Failed deliveries, last day', `${dead.resource.length}${dead.resource.length === 500 ? '+' : ''}`,
     '#/triggers'), card('Script failures, last day', String(failures.length), '#/scripts'));
   return [
     table('Failed deliveries', ['Trigger', 'Failed'], failed.map(([name, n]) => [
-      h('a', { href: `#/triggers/${enc(name)}/deliveries` }, name), String(n)]), 'No failed deliveries.'),
+      h('a', { href: `#/triggers/${enc(name)}/deliveries?status=failed` }, name), String(n)]), 'No failed deliveries.'),
     table('Script failures', ['Time', 'Script', 'Event', 'Error'], failures.slice(0, 20).map((e) => [
       time(e.createdAt), h('a', { href: `#/scripts/event_script/${enc(e.summary.script)}` }, e.summary.script),
       e.summary.event_name || '', (e.payload && e.payload.error && e.payload.error.message) || e.description || '']),

@@ -6,7 +6,7 @@ import {
 } from './dom.js?v={{version}}';
 
 export async function render(page, context) {
-  if (context.path[1] === 'deliveries') return deliveries(page, context.path[0]);
+  if (context.path[1] === 'deliveries') return deliveries(page, context.path[0], context.params.get('status') || null);
   if (context.path[0] || context.params.has('new')) return editor(page, context.path[0] || null);
   const triggers = await api('GET', 'api/v2/system/trigger?include_deleted=true');
   clear(page, h('h1', {}, 'Triggers'),
@@ -59,7 +59,8 @@ async function editor(page, name) {
   const form = h('form', { class: 'editor', 'aria-label': 'Trigger' },
     field('Name', nameInput),
     field('Filter', filter, 'JSON: {"event": "resource.ResourceCreated", "resource.type": "itemsvc.*"} or an '
-      + 'EventBridge pattern; paths outside the event\'s fields are read in payload'),
+      + 'EventBridge pattern; paths outside the event\'s fields are read in payload; on updates, new.status, '
+      + 'old.status and changed read the change'),
     field('On', on), active.el,
     h('fieldset', {}, h('legend', {}, 'Action'), field('Type', type), Object.values(groups)),
     buttons, secret);
@@ -144,21 +145,52 @@ function tester(currentFilter) {
   return form;
 }
 
-async function deliveries(page, name) {
-  const list = await api('GET', `api/v2/system/trigger/${enc(name)}/deliveries?limit=100`);
+async function deliveries(page, name, status) {
+  const list = await api('GET', `api/v2/system/trigger/${enc(name)}/deliveries${query({ limit: 100, status })}`);
+  const since = h('input', { name: 'recover_since', type: 'datetime-local', required: true });
+  const recover = h('button', { type: 'submit', id: 'recover' }, 'Recover failed deliveries');
+  const recoverForm = h('form', { class: 'filters', 'aria-label': 'Recover failed deliveries' },
+    field('Failed since', since, 'Every failed delivery created since then is due again'),
+    h('div', { class: 'actions' }, recover));
+  recoverForm.addEventListener('submit', (e) => {
+    e.preventDefault();
+    busy(recover, async () => {
+      const done = await api('POST', `api/v2/system/trigger/${enc(name)}/recover`,
+        { since: new Date(since.value).toISOString() });
+      toast(`Recovered ${done.recovered} deliveries`, 'info');
+      await deliveries(page, name, status);
+    });
+  });
+  const states = h('nav', { class: 'tabs', 'aria-label': 'States' }, ['', 'pending', 'delivering', 'delivered', 'failed',
+    'cancelled'].map((s) => h('a', { href: `#/triggers/${enc(name)}/deliveries${query({ status: s })}`,
+    'aria-current': (status || '') === s ? 'page' : null }, s || 'all')));
+  const action = (label, path, confirmText) => h('button', { type: 'button', dataset: { action: label.toLowerCase() },
+    onclick: async (e) => {
+      const button = e.currentTarget;
+      if (confirmText && !(await confirmAction(confirmText, label))) return;
+      await busy(button, async () => {
+        await api('POST', path);
+        toast(`${label}: done`, 'info');
+        await deliveries(page, name, status);
+      });
+    } }, label);
   clear(page, h('p', {}, h('a', { href: `#/triggers/${enc(name)}` }, `← Trigger ${name}`)),
-    h('h1', {}, `Deliveries of ${name}`),
+    h('h1', {}, `Deliveries of ${name}`), states, recoverForm,
     table('Newest first', ['Created', 'Event', 'Status', 'Attempts', 'Next attempt', ''], list.resource.map((d) => ({
-      attrs: { dataset: { id: d.id } },
+      attrs: { dataset: { id: d.id, status: d.status } },
       cells: [time(d.created_date), h('a', { href: `#/events/${enc(d.event_id)}` }, d.topic || d.event_id),
         statusBadge(d.status), h('details', {}, h('summary', {}, `${d.attempt_count} of ${d.max_attempts}`),
           h('ol', {}, d.attempts.map((at) => h('li', {}, `${time(at.at)}: ${at.response_code ?? 'no answer'}, `
             + `${at.duration_ms} ms${at.error ? `, ${at.error}` : ''}`,
-          at.response_excerpt ? h('pre', { class: 'excerpt' }, at.response_excerpt) : null)))),
+          at.response_excerpt ? h('pre', { class: 'excerpt' }, at.response_excerpt) : null))),
+          d.notes.length ? h('ul', { class: 'notes' }, d.notes.map((n) => h('li', {}, `${time(n.at)} ${n.by}: ${n.note}`)))
+            : null),
         d.next_attempt_at ? time(d.next_attempt_at) : '',
-        h('button', { type: 'button', onclick: (e) => busy(e.currentTarget, async () => {
-          await api('POST', `api/v2/system/trigger/${enc(name)}/deliveries/${enc(d.id)}/retry`);
-          toast('The delivery is due now', 'info');
-        }) }, 'Retry')] })), 'No deliveries yet.'));
+        h('div', { class: 'row-actions' },
+          d.status === 'delivering' ? null
+            : action('Retry', `api/v2/system/trigger/${enc(name)}/deliveries/${enc(d.id)}/retry`),
+          d.status === 'pending' ? action('Cancel', `api/v2/system/trigger/${enc(name)}/deliveries/${enc(d.id)}/cancel`,
+            `Cancel delivery ${d.id}? It will not be attempted again unless retried.`) : null)] })),
+    'No deliveries.'));
   return null;
 }

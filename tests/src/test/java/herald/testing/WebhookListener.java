@@ -31,6 +31,7 @@ public final class WebhookListener implements AutoCloseable {
     private final HttpServer server;
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final Map<String, Deque<Integer>> statuses = new ConcurrentHashMap<>();
+    private final Map<String, String> retryAfters = new ConcurrentHashMap<>();
 
     public WebhookListener() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -46,6 +47,10 @@ public final class WebhookListener implements AutoCloseable {
                 received.add(new Received(path, headers, body, answer));
                 // a body that says which answer it was, as a delivery's excerpt shows it
                 byte[] reply = ("{\"answered\": " + answer + "}").getBytes(StandardCharsets.UTF_8);
+                String retryAfter = retryAfters.get(path);
+                if (retryAfter != null) {
+                    exchange.getResponseHeaders().add("Retry-After", retryAfter);
+                }
                 exchange.sendResponseHeaders(answer, reply.length);
                 exchange.getResponseBody().write(reply);
                 exchange.close();
@@ -61,6 +66,11 @@ public final class WebhookListener implements AutoCloseable {
     /** The next requests to {@code path} are answered with these statuses, in order. */
     public void answer(String path, Integer... codes) {
         statuses.computeIfAbsent(path, p -> new ConcurrentLinkedDeque<>()).addAll(List.of(codes));
+    }
+
+    /** Every answer to {@code path} carries {@code Retry-After: value}. */
+    public void retryAfter(String path, String value) {
+        retryAfters.put(path, value);
     }
 
     public List<Received> at(String path) {

@@ -21,9 +21,12 @@ class DeliveryStoreIT {
                 herald.functionEnvironment("DeliveryRetryFunction").get("DELIVERIES_TABLE"));
     }
 
+    private static final RetryPolicy RETRY = RetryPolicy.of(herald.kernel.Json.MAPPER.createObjectNode(),
+            java.time.Duration.ofSeconds(30));
+
     private Delivery pending(String trigger, Instant due) {
         return new Delivery(trigger, "msg_" + UUID.randomUUID().toString().replace("-", ""), "e".repeat(32), "a.b.c",
-                "https://example.com/hook", "{}", "pending", List.of(), 8, due, due.minusSeconds(60));
+                "https://example.com/hook", "{}", "pending", List.of(), 8, due, due.minusSeconds(60), RETRY, List.of());
     }
 
     @Test
@@ -52,13 +55,44 @@ class DeliveryStoreIT {
             Instant at = start.plusSeconds(i);
             // 12 deliveries of 200 KB: more than the 1 MB one Query page holds
             store.save(new Delivery(trigger, "msg_" + UUID.randomUUID().toString().replace("-", ""), "e".repeat(32),
-                    "a.b.c", "https://example.com/hook", large, "delivered", List.of(), 8, null, at));
+                    "a.b.c", "https://example.com/hook", large, "delivered", List.of(), 8, null, at, RETRY, List.of()));
         }
-        List<Delivery> listed = store.list(trigger, 50);
+        List<Delivery> listed = store.list(trigger, Delivery.STATES, 50);
         assertThat(listed).hasSize(12);
         assertThat(listed.get(0).createdAt()).isEqualTo(start.plusSeconds(11));
         assertThat(listed.get(11).createdAt()).isEqualTo(start);
-        assertThat(store.list(trigger, 3)).extracting(Delivery::createdAt)
+        assertThat(store.list(trigger, Delivery.STATES, 3)).extracting(Delivery::createdAt)
                 .containsExactly(start.plusSeconds(11), start.plusSeconds(10), start.plusSeconds(9));
+    }
+
+    @Test
+    void oneSenderHoldsADeliveryUntilItsLeaseRunsOut() {
+        Instant now = Instant.parse("2026-06-01T12:00:00Z");
+        Delivery delivery = pending("lease-" + UUID.randomUUID(), now);
+        store.save(delivery);
+        assertThat(store.claim(delivery, now, java.time.Duration.ofMinutes(1))).isTrue();
+        assertThat(store.claim(delivery, now.plusSeconds(30), java.time.Duration.ofMinutes(1))).as("held").isFalse();
+        assertThat(store.get(delivery.trigger(), delivery.id()).orElseThrow().status()).isEqualTo("delivering");
+        assertThat(store.claim(delivery, now.plusSeconds(61), java.time.Duration.ofMinutes(1)))
+                .as("a sender that died: its lease ran out").isTrue();
+    }
+
+    @Test
+    void theDeliveriesOfAStateAreReadAcrossTriggersAndShardsNewestFirst() {
+        Instant start = Instant.parse("2003-03-03T00:00:00Z");
+        List<String> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            Delivery failed = new Delivery("state-" + (i % 3) + "-" + UUID.randomUUID(), "msg_" + UUID.randomUUID()
+                    .toString().replace("-", ""), "e".repeat(32), "a.b.c", "https://example.com/hook", "{}", "failed",
+                    List.of(), 8, null, start.plusSeconds(i), RETRY, List.of());
+            store.save(failed);
+            ids.add(0, failed.id());
+        }
+        List<Delivery> found = store.inState("failed", start, 1_000).stream()
+                .filter(d -> !d.createdAt().isAfter(start.plusSeconds(19))).toList();
+        assertThat(found).extracting(Delivery::id).containsExactlyElementsOf(ids);
+        assertThat(found.stream().map(d -> DeliveryStore.shard(d.id())).distinct().count()).isGreaterThan(1);
+        assertThat(store.inState("failed", start.plusSeconds(15), 1_000).stream()
+                .filter(d -> !d.createdAt().isAfter(start.plusSeconds(19))).toList()).hasSize(5);
     }
 }

@@ -137,7 +137,7 @@ class TriggersIT {
 
         JsonNode delivery = deliveries(name).get(0);
         assertThat(delivery.get("id").asText()).isEqualTo(attempts.get(0).header("webhook-id"));
-        assertThat(delivery.get("status").asText()).isEqualTo("succeeded");
+        assertThat(delivery.get("status").asText()).isEqualTo("delivered");
         assertThat(delivery.get("attempts")).extracting(a -> a.get("response_code").asInt()).containsExactly(500, 503, 200);
         assertThat(delivery.get("attempts").get(0).get("duration_ms").isNumber()).isTrue();
         assertThat(delivery.get("attempts")).extracting(a -> a.get("error").asText(null))
@@ -149,6 +149,8 @@ class TriggersIT {
                 + "/retry", "");
         assertThat(retried.status()).as(retried.body()).isEqualTo(200);
         assertThat(retried.json().get("status").asText()).isEqualTo("pending");
+        assertThat(retried.json().get("notes").get(0).get("note").asText()).isEqualTo("retried");
+        assertThat(retried.json().get("notes").get(0).get("by").asText()).isEqualTo("admin");
         herald.runSchedule("DeliveryRetryFunction");
         assertThat(listener.await(path, 4).get(3).header("webhook-id")).isEqualTo(attempts.get(0).header("webhook-id"));
         assertThat(admin.post("/api/v2/system/trigger/" + name + "/deliveries/msg_nothing/retry", "").status()).isEqualTo(404);
