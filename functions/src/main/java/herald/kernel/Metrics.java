@@ -6,7 +6,8 @@ import java.time.Clock;
 import java.util.function.Consumer;
 
 /**
- * Herald's metrics, written as CloudWatch's Embedded Metric Format: each count is one JSON line on standard output,
+ * Herald's metrics, written as CloudWatch's Embedded Metric Format: each count or duration is one JSON line on
+ * standard output,
  * which CloudWatch Logs turns into a metric in the namespace {@value #NAMESPACE}, with the function as its one
  * dimension. No client, no agent and no buffer: a line is written when the thing counted happens, so nothing is lost
  * when a container ends and nothing waits for a flush.
@@ -49,11 +50,20 @@ public final class Metrics {
         if (value == 0) {
             return;
         }
+        write(metric, "Count", value);
+    }
+
+    /** One measured duration of {@code metric} (a name like {@code WebhookLatency}), in milliseconds. */
+    public void milliseconds(String metric, long value) {
+        write(metric, "Milliseconds", Math.max(0, value));
+    }
+
+    private void write(String metric, String unit, long value) {
         ObjectNode line = Json.MAPPER.createObjectNode();
         ObjectNode directive = line.putObject("_aws").put("Timestamp", clock.millis())
                 .putArray("CloudWatchMetrics").addObject().put("Namespace", NAMESPACE);
         directive.putArray("Dimensions").addArray().add("Function");
-        directive.putArray("Metrics").addObject().put("Name", metric).put("Unit", "Count");
+        directive.putArray("Metrics").addObject().put("Name", metric).put("Unit", unit);
         line.put("Function", function);
         line.put(metric, value);
         sink.accept(line.toString());

@@ -74,6 +74,9 @@ public final class Webhooks {
         List<WebhookSender.Attempt> attempts = new ArrayList<>(delivery.attempts());
         attempts.add(attempt);
         metrics.count("WebhookAttempts");
+        if (attempt.responseCode() > 0) {
+            metrics.milliseconds("WebhookLatency", attempt.millis());
+        }
         Instant now = clock.instant();
         Delivery updated;
         if (attempt.succeeded()) {
@@ -118,6 +121,7 @@ public final class Webhooks {
         Delivery again = delivery.with(Delivery.PENDING, delivery.attempts(),
                 Math.max(delivery.maxAttempts(), delivery.attempts().size() + 1), now, new Delivery.Note(now, by, why));
         deliveries.save(again);
+        metrics.count("WebhookRequeued");
         return again;
     }
 
@@ -134,6 +138,7 @@ public final class Webhooks {
         Delivery cancelled = delivery.with(Delivery.CANCELLED, delivery.attempts(), delivery.maxAttempts(), null,
                 new Delivery.Note(now, by, "cancelled"));
         deliveries.save(cancelled);
+        metrics.count("WebhookCancelled");
         return cancelled;
     }
 

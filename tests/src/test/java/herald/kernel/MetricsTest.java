@@ -38,4 +38,13 @@ class MetricsTest {
         metrics.count("FanoutPostFailures", 0);
         assertThat(lines).isEmpty();
     }
+
+    @Test
+    void aDurationIsALineInMilliseconds() {
+        metrics.milliseconds("WebhookLatency", 42);
+        JsonNode line = Json.readStored(lines.get(0));
+        assertThat(line.path("_aws").path("CloudWatchMetrics").get(0).path("Metrics").toString())
+                .isEqualTo("[{\"Name\":\"WebhookLatency\",\"Unit\":\"Milliseconds\"}]");
+        assertThat(line.path("WebhookLatency").asLong()).isEqualTo(42);
+    }
 }
