@@ -92,11 +92,12 @@ public final class TriggerActions {
                 body.put("type", created ? "event.created" : "event.updated");
                 body.put("timestamp", clock.instant().toString());
                 body.put("trigger", trigger.name());
-                body.set("data", EventJson.toJson(event));
+                ObjectNode data = EventJson.toJson(event);
+                body.set("data", data);
                 if (!created && previous != null) {
                     ObjectNode old = EventJson.toJson(previous);
                     body.set("old", old);
-                    body.set("changed", changed(old, EventJson.toJson(event)));
+                    body.set("changed", changed(old, data));
                 }
                 webhooks.start(trigger, event.id(), event.topic(),
                         event.id() + "|" + event.updatedAt() + "|" + (created ? "created" : "updated"), body.toString());

@@ -50,23 +50,28 @@ public final class Webhooks {
         String id = "msg_" + UUID.nameUUIDFromBytes((trigger.name() + "|" + changeKey)
                 .getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString().replace("-", "");
         RetryPolicy retry = RetryPolicy.of(trigger.action().path("retry"), backoffBase);
+        // recorded already taken for its first attempt (under the lease), so that attempt needs no claim of its own
         Delivery delivery = new Delivery(trigger.name(), id, eventId, topic, trigger.action().get("url").asText(), body,
-                Delivery.PENDING, List.of(), trigger.action().path("max_attempts").asInt(Trigger.DEFAULT_ATTEMPTS), now,
-                now, retry, List.of());
+                Delivery.DELIVERING, List.of(), trigger.action().path("max_attempts").asInt(Trigger.DEFAULT_ATTEMPTS),
+                now.plus(LEASE), now, retry, List.of());
         if (deliveries.create(delivery)) {
-            attempt(delivery);
+            send(delivery);
         }
     }
 
     /**
-     * Makes the next attempt of a due delivery (the retry function, the first attempt), if no other sender holds it;
+     * Makes the next attempt of a due delivery (the retry function), if no other sender holds it;
      * answers the delivery as it now stands.
      */
     public Delivery attempt(Delivery delivery) {
-        Instant claimedAt = clock.instant();
-        if (!deliveries.claim(delivery, claimedAt, LEASE)) {
+        if (!deliveries.claim(delivery, clock.instant(), LEASE)) {
             return deliveries.get(delivery.trigger(), delivery.id()).orElse(delivery);
         }
+        return send(delivery);
+    }
+
+    /** Makes one attempt of a delivery this sender holds, and records how it went. */
+    private Delivery send(Delivery delivery) {
         Optional<String> secret = triggers.secret(delivery.trigger());
         WebhookSender.Attempt attempt = secret.isPresent()
                 ? sender.send(delivery.url(), secret.get(), delivery.id(), delivery.body())
