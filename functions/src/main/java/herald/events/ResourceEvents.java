@@ -40,6 +40,11 @@ public final class ResourceEvents {
     }
 
     public void emit(Change change, String type, String id, Principal user, String requestId) {
+        emit(change, type, id, user, requestId, null);
+    }
+
+    /** As above, with {@code details} (e.g. {@code reason}) added to the payload. */
+    public void emit(Change change, String type, String id, Principal user, String requestId, ObjectNode details) {
         ObjectNode body = Json.MAPPER.createObjectNode();
         body.put("topic", change.topic());
         body.put("sender", "herald");
@@ -51,10 +56,30 @@ public final class ResourceEvents {
         if (change == Change.RESTORED) {
             payload.put("restored", true);
         }
+        if (details != null) {
+            payload.setAll(details);
+        }
+        record(body, user);
+    }
+
+    /**
+     * Emits one of Herald's own operator events (e.g. {@code herald.trigger.disabled}), sent by {@code herald} as
+     * {@code user}, for triggers and WebSocket clients to react to.
+     */
+    public void announce(String topic, String description, ObjectNode payload, Principal user) {
+        ObjectNode body = Json.MAPPER.createObjectNode();
+        body.put("topic", topic);
+        body.put("sender", "herald");
+        body.put("description", description);
+        body.set("payload", payload);
+        record(body, user);
+    }
+
+    private void record(ObjectNode body, Principal user) {
         try {
             events.record(DispatchRequest.from(JsonBody.of(body)), new Caller(user, "herald", "resource"));
         } catch (RuntimeException e) {
-            LOG.warn("Could not emit {} for {} {}", change.topic(), type, id, e);
+            LOG.warn("Could not emit {}", body.path("topic").asText(), e);
         }
     }
 }

@@ -51,6 +51,19 @@ final class AwsClients {
         return builder.build();
     }
 
+    /** The Lambda client webhook deliveries are handed to WebhookFunction with (asynchronous invocations). */
+    public static software.amazon.awssdk.services.lambda.LambdaClient lambda(Environment environment) {
+        var builder = software.amazon.awssdk.services.lambda.LambdaClient.builder()
+                .httpClient(UrlConnectionHttpClient.builder()
+                        .connectionTimeout(Duration.ofSeconds(2))
+                        .socketTimeout(Duration.ofSeconds(5))
+                        .build())
+                .region(region(environment))
+                .credentialsProvider(credentials(environment));
+        environment.optional("AWS_ENDPOINT_URL_LAMBDA").map(URI::create).ifPresent(builder::endpointOverride);
+        return builder.build();
+    }
+
     /**
      * The API Gateway Management API client that posts to WebSocket connections: its endpoint is the SDK's standard
      * {@code AWS_ENDPOINT_URL_APIGATEWAYMANAGEMENTAPI} when set (locally), else {@code WEBSOCKET_ENDPOINT}, which

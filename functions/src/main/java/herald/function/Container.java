@@ -36,21 +36,26 @@ import herald.scripting.ScriptSources;
 import herald.scripting.ScriptStore;
 import herald.scripting.ScriptSyntaxException;
 import herald.triggers.DeliveryStore;
+import herald.triggers.EndpointHealth;
+import herald.triggers.EndpointStore;
 import herald.triggers.TriggerActions;
 import herald.triggers.TriggerAdmin;
 import herald.triggers.TriggerMatcher;
 import herald.triggers.TriggerReactions;
 import herald.triggers.TriggerStore;
 import herald.triggers.Triggers;
+import herald.triggers.WebhookInvoker;
 import herald.triggers.WebhookSender;
 import herald.triggers.Webhooks;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 import software.amazon.awssdk.services.apigatewaymanagementapi.ApiGatewayManagementApiClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
@@ -140,6 +145,10 @@ final class Container {
 
     S3Client s3() {
         return once(S3Client.class, () -> AwsClients.s3(environment));
+    }
+
+    LambdaClient lambda() {
+        return once(LambdaClient.class, () -> AwsClients.lambda(environment));
     }
 
     ApiGatewayManagementApiClient connectionsApi() {
@@ -318,16 +327,23 @@ final class Container {
             // without the triggers table (DeliveryRetryFunction), the store serves webhook secrets only
             TriggerStore store = new TriggerStore(dynamoDb(), environment.optional("TRIGGERS_TABLE").orElse(null),
                     environment.optional("TRIGGER_SECRETS_TABLE").orElse(null));
-            DeliveryStore deliveries = environment.optional("DELIVERIES_TABLE")
-                    .map(table -> new DeliveryStore(dynamoDb(), table)).orElse(null);
+            Optional<String> table = environment.optional("DELIVERIES_TABLE");
+            DeliveryStore deliveries = table.map(name -> new DeliveryStore(dynamoDb(), name)).orElse(null);
+            EndpointStore endpoints = table.map(name -> new EndpointStore(dynamoDb(), name)).orElse(null);
             boolean allowPrivate = environment.flag("ALLOW_PRIVATE_WEBHOOK_URLS", false);
-            Webhooks webhooks = deliveries == null ? null : new Webhooks(deliveries, store,
-                    new WebhookSender(allowPrivate, clock),
+            WebhookInvoker invoker = environment.optional("WEBHOOK_FUNCTION")
+                    .map(function -> new WebhookInvoker(lambda(), function)).orElse(null);
+            // what disables a failing trigger: where attempts are made (the triggers table and the events)
+            EndpointHealth health = endpoints != null && environment.optional("TRIGGERS_TABLE").isPresent()
+                    && environment.optional("EVENTS_TABLE").isPresent()
+                    ? new EndpointHealth(store, endpoints, resourceEvents(), metrics(), clock) : null;
+            Webhooks webhooks = deliveries == null ? null : new Webhooks(deliveries, endpoints, store,
+                    new WebhookSender(allowPrivate, clock), invoker, health,
                     Duration.ofSeconds(environment.integer("WEBHOOK_RETRY_BASE_SECONDS", 30)), metrics(), clock);
             Broadcaster notifications = environment.optional("CONNECTIONS_TABLE").isPresent() ? broadcaster() : null;
             ScriptLibrary library = runsScripts() ? scripts() : null;
             ScriptRunner runner = runsScripts() ? scriptRunner() : null;
-            return new Triggers(store, deliveries, webhooks, new TriggerMatcher(store),
+            return new Triggers(store, deliveries, endpoints, webhooks, new TriggerMatcher(store),
                     new TriggerActions(webhooks, notifications, library, runner, clock), allowPrivate);
         });
     }

@@ -6,14 +6,16 @@ import herald.triggers.Webhooks;
 import java.util.Map;
 
 /**
- * {@code DeliveryRetryFunction}, on a schedule: attempts every webhook delivery that is due, read from the
- * deliveries table's {@code byDue} index (never a scan), a page at a time.
+ * {@code DeliveryRetryFunction}, on a schedule: hands every webhook delivery that is due (a retry whose time has come,
+ * one whose sender died, one that waited its turn) to {@code WebhookFunction}, read from the deliveries table's
+ * {@code byDue} index (never a scan).
  *
  * <p>Thread-safe.
  */
 public final class DeliveryRetryFunction implements RequestHandler<Map<String, Object>, Map<String, Object>> {
 
-    static final int PAGE = 100;
+    /** Due deliveries read per shard of the index on one run (eight shards). */
+    static final int PER_SHARD = 1_000;
 
     private final Webhooks webhooks;
 
@@ -27,13 +29,6 @@ public final class DeliveryRetryFunction implements RequestHandler<Map<String, O
 
     @Override
     public Map<String, Object> handleRequest(Map<String, Object> scheduledEvent, Context context) {
-        int total = 0;
-        long deadline = System.currentTimeMillis() + 40_000;
-        int attempted;
-        do {
-            attempted = webhooks.attemptDue(PAGE);
-            total += attempted;
-        } while (attempted == PAGE && System.currentTimeMillis() < deadline);
-        return Map.of("attempted", total);
+        return Map.of("handedOver", webhooks.handOverDue(PER_SHARD));
     }
 }

@@ -61,6 +61,14 @@ public final class ReactionsFunction implements RequestHandler<DynamodbEvent, St
     @Override
     public StreamsEventResponse handleRequest(DynamodbEvent batch, Context context) {
         triggers.refresh();
+        try {
+            return new StreamsEventResponse(react(batch));
+        } finally {
+            triggers.handOff(); // what was recorded goes, whatever failed after it
+        }
+    }
+
+    private List<StreamsEventResponse.BatchItemFailure> react(DynamodbEvent batch) {
         List<StreamsEventResponse.BatchItemFailure> failures = new ArrayList<>();
         for (DynamodbEvent.DynamodbStreamRecord record : batch.getRecords()) {
             Optional<Event> change;
@@ -108,6 +116,6 @@ public final class ReactionsFunction implements RequestHandler<DynamodbEvent, St
             }
             doneByRecord.remove(record.getEventID());
         }
-        return new StreamsEventResponse(failures);
+        return failures;
     }
 }

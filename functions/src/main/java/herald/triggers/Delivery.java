@@ -10,14 +10,15 @@ import java.util.Set;
 
 /**
  * One event sent to one trigger's webhook: its id (the {@code webhook-id}, the same on every attempt), the body,
- * where it goes, its state, its attempts, when the next is due, the retry rules it started with, and notes of what
- * people did to it (a retry, a recovery, a cancel). States: {@code pending} (an attempt is due, now or after a
+ * where it goes, its state, its attempts, when the next is due, the retry and pacing rules it started with, the value
+ * it is ordered by ({@code orderKey}, when the trigger orders), and notes of what people did to it (a retry, a
+ * recovery, a cancel). States: {@code pending} (an attempt is due, now or after a
  * backoff), {@code delivering} (an attempt is being made, under a lease), {@code delivered}, {@code failed} (no
  * attempt left: the dead letter, until it is retried or recovered) and {@code cancelled}.
  */
 public record Delivery(String trigger, String id, String eventId, String topic, String url, String body, String status,
         List<WebhookSender.Attempt> attempts, int maxAttempts, Instant nextAttemptAt, Instant createdAt,
-        RetryPolicy retry, List<Note> notes) {
+        RetryPolicy retry, List<Note> notes, DeliveryRules rules, String orderKey) {
 
     public static final String PENDING = "pending";
     public static final String DELIVERING = "delivering";
@@ -25,6 +26,8 @@ public record Delivery(String trigger, String id, String eventId, String topic, 
     public static final String FAILED = "failed";
     public static final String CANCELLED = "cancelled";
     public static final Set<String> STATES = Set.of(PENDING, DELIVERING, DELIVERED, FAILED, CANCELLED);
+    /** The states a delivery leaves no more unless an admin retries or recovers it. */
+    static final Set<String> FINISHED = Set.of(DELIVERED, FAILED, CANCELLED);
 
     /** Something that happened to a delivery besides an attempt: who, when, what. */
     public record Note(Instant at, String by, String text) {
@@ -43,7 +46,11 @@ public record Delivery(String trigger, String id, String eventId, String topic, 
             all.add(note);
         }
         return new Delivery(trigger, id, eventId, topic, url, body, state, madeAttempts, attemptsAllowed, next,
-                createdAt, retry, all);
+                createdAt, retry, all, rules, orderKey);
+    }
+
+    boolean finished() {
+        return FINISHED.contains(status);
     }
 
     public ObjectNode toJson() {
@@ -59,6 +66,10 @@ public record Delivery(String trigger, String id, String eventId, String topic, 
         json.put("next_attempt_at", nextAttemptAt == null ? null : Timestamps.format(nextAttemptAt));
         json.put("created_date", Timestamps.format(createdAt));
         json.set("retry", retry.toJson());
+        json.setAll(rules.toJson());
+        if (orderKey != null) {
+            json.put("order_key", orderKey);
+        }
         var list = json.putArray("attempts");
         for (WebhookSender.Attempt attempt : attempts) {
             ObjectNode a = list.addObject();

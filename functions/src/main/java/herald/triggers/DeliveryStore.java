@@ -16,18 +16,21 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 
 /**
  * Webhook deliveries: partition {@code trigger}, sort {@code id} (derived from the trigger and the event change,
  * so a change the stream delivers twice is recorded once). Two sparse or sharded indexes, never a scan:
  * <ul>
- *   <li>{@code byDue}: a pending delivery, and one being delivered (its lease), carries {@code due = "due"} and
- *   {@code dueAt = <time>#<trigger>#<id>}, so the retry function reads what is due with one Query;</li>
+ *   <li>{@code byDue}: a pending delivery, and one being delivered (its lease), carries {@code due = due#<0-7>} (the
+ *   shard from its id) and {@code dueAt = <time>#<trigger>#<id>}, so the retry function reads what is due with a
+ *   Query per shard;</li>
  *   <li>{@code byStatus}: every delivery carries {@code statusShard = <status>#<0-7>} (the shard from its id) and
  *   {@code createdKey = <created>#<trigger>#<id>}, so the deliveries of a state across triggers are read newest
  *   first by a merge of eight Queries, with no hot key.</li>
  * </ul>
- * Deliveries expire after 30 days.
+ * Deliveries expire after 30 days. Beside a trigger's deliveries, its partition holds what its senders share
+ * ({@link EndpointStore}: ids that do not begin {@code msg_}).
  *
  * <p>Thread-safe.
  */
@@ -35,6 +38,10 @@ public final class DeliveryStore {
 
     static final long KEEP_SECONDS = 30L * 24 * 3600;
     static final int SHARDS = 8;
+    /** Delivery ids begin so; the trigger's shared state beside them ({@link EndpointStore}) does not. */
+    static final String ID_PREFIX = "msg_";
+    /** Where deliveries recorded before the due index was sharded wait: read until they are all done. */
+    private static final String LEGACY_DUE = "due";
 
     private final DynamoDbClient dynamoDb;
     private final String table;
@@ -60,21 +67,50 @@ public final class DeliveryStore {
 
     /**
      * Takes a delivery for one attempt: it becomes {@code delivering} under a lease of {@code lease}, if it is still
-     * pending or its last lease ran out (a container that died mid-attempt). False when another sender has it.
+     * pending or its last lease ran out (a container that died mid-attempt); the delivery as taken, or empty when
+     * another sender has it, it is finished, or there is none. One conditional write, which also reads it.
      */
-    public boolean claim(Delivery delivery, Instant now, Duration lease) {
-        Delivery leased = delivery.with(Delivery.DELIVERING, delivery.attempts(), delivery.maxAttempts(), now.plus(lease),
-                null);
+    public Optional<Delivery> claim(String trigger, String id, Instant now, Duration lease) {
+        Instant until = now.plus(lease);
         try {
-            dynamoDb.putItem(r -> r.tableName(table).item(toItem(leased))
+            Map<String, AttributeValue> item = dynamoDb.updateItem(r -> r.tableName(table)
+                    .key(Map.of("trigger", AttributeValue.fromS(trigger), "id", AttributeValue.fromS(id)))
+                    .updateExpression("SET #s = :delivering, statusShard = :shard, nextAttemptAt = :until, "
+                            + "#d = :due, dueAt = :dueAt")
                     .conditionExpression("#s = :pending OR (#s = :delivering AND nextAttemptAt < :now)")
-                    .expressionAttributeNames(Map.of("#s", "status"))
+                    .expressionAttributeNames(Map.of("#s", "status", "#d", "due"))
                     .expressionAttributeValues(Map.of(":pending", AttributeValue.fromS(Delivery.PENDING),
                             ":delivering", AttributeValue.fromS(Delivery.DELIVERING),
-                            ":now", AttributeValue.fromS(Timestamps.format(now)))));
-            return true;
+                            ":now", AttributeValue.fromS(Timestamps.format(now)),
+                            ":until", AttributeValue.fromS(Timestamps.format(until)),
+                            ":shard", AttributeValue.fromS(Delivery.DELIVERING + "#" + shard(id)),
+                            ":due", AttributeValue.fromS(dueShard(id)),
+                            ":dueAt", AttributeValue.fromS(Timestamps.format(until) + "#" + trigger + "#" + id)))
+                    .returnValues(ReturnValue.ALL_NEW)).attributes();
+            return Optional.of(fromItem(item));
         } catch (ConditionalCheckFailedException e) {
-            return false;
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Puts off a pending delivery that must wait (for its turn in its key's lane, or for a place among the trigger's
+     * attempts in flight) until {@code until}, when the retry function looks at it again; nothing if it is no longer
+     * pending (another sender took it meanwhile).
+     */
+    void putOff(Delivery delivery, Instant until) {
+        try {
+            dynamoDb.updateItem(r -> r.tableName(table)
+                    .key(Map.of("trigger", AttributeValue.fromS(delivery.trigger()), "id", AttributeValue.fromS(delivery.id())))
+                    .updateExpression("SET nextAttemptAt = :until, dueAt = :dueAt")
+                    .conditionExpression("#s = :pending")
+                    .expressionAttributeNames(Map.of("#s", "status"))
+                    .expressionAttributeValues(Map.of(":pending", AttributeValue.fromS(Delivery.PENDING),
+                            ":until", AttributeValue.fromS(Timestamps.format(until)),
+                            ":dueAt", AttributeValue.fromS(Timestamps.format(until) + "#" + delivery.trigger() + "#"
+                                    + delivery.id()))));
+        } catch (ConditionalCheckFailedException e) {
+            // taken meanwhile
         }
     }
 
@@ -91,9 +127,10 @@ public final class DeliveryStore {
      */
     public List<Delivery> list(String trigger, Set<String> states, int limit) {
         List<Delivery> deliveries = new ArrayList<>();
-        dynamoDb.queryPaginator(r -> r.tableName(table).keyConditionExpression("#t = :t")
+        dynamoDb.queryPaginator(r -> r.tableName(table).keyConditionExpression("#t = :t AND begins_with(id, :msg)")
                         .expressionAttributeNames(Map.of("#t", "trigger"))
-                        .expressionAttributeValues(Map.of(":t", AttributeValue.fromS(trigger))))
+                        .expressionAttributeValues(Map.of(":t", AttributeValue.fromS(trigger),
+                                ":msg", AttributeValue.fromS(ID_PREFIX))))
                 .items().forEach(item -> {
                     Delivery delivery = fromItem(item);
                     if (states.contains(delivery.status())) {
@@ -123,17 +160,32 @@ public final class DeliveryStore {
         return found.size() > limit ? List.copyOf(found.subList(0, limit)) : found;
     }
 
-    /** Deliveries whose next attempt (or whose attempt's lease) is due by {@code now}, oldest first. */
+    /**
+     * Deliveries whose next attempt (or whose attempt's lease) is due by {@code now}, at most {@code limit} of each of
+     * the index's eight shards, oldest first.
+     */
     public List<Delivery> due(Instant now, int limit) {
-        QueryResponse page = dynamoDb.query(r -> r.tableName(table).indexName("byDue")
-                .keyConditionExpression("#d = :due AND dueAt <= :now")
-                .expressionAttributeNames(Map.of("#d", "due"))
-                .expressionAttributeValues(Map.of(":due", AttributeValue.fromS("due"),
-                        ":now", AttributeValue.fromS(Timestamps.format(now) + "#\uffff")))
-                .limit(limit));
         List<Delivery> deliveries = new ArrayList<>();
-        page.items().forEach(item -> deliveries.add(fromItem(item)));
+        List<String> keys = new ArrayList<>();
+        for (int shard = 0; shard < SHARDS; shard++) {
+            keys.add("due#" + shard);
+        }
+        keys.add(LEGACY_DUE);
+        for (String key : keys) {
+            dynamoDb.queryPaginator(r -> r.tableName(table).indexName("byDue")
+                            .keyConditionExpression("#d = :due AND dueAt <= :now")
+                            .expressionAttributeNames(Map.of("#d", "due"))
+                            .expressionAttributeValues(Map.of(":due", AttributeValue.fromS(key),
+                                    ":now", AttributeValue.fromS(Timestamps.format(now) + "#\uffff")))
+                            .limit(Math.min(limit, 500)))
+                    .items().stream().limit(limit).forEach(item -> deliveries.add(fromItem(item)));
+        }
+        deliveries.sort(Comparator.comparing(Delivery::nextAttemptAt));
         return deliveries;
+    }
+
+    static String dueShard(String id) {
+        return "due#" + shard(id);
     }
 
     static int shard(String id) {
@@ -155,6 +207,10 @@ public final class DeliveryStore {
         item.put("createdAt", AttributeValue.fromS(Timestamps.format(d.createdAt())));
         item.put("expiresAt", AttributeValue.fromN(Long.toString(d.createdAt().getEpochSecond() + KEEP_SECONDS)));
         item.put("retry", AttributeValue.fromS(Json.write(d.retry().toJson())));
+        item.put("rules", AttributeValue.fromS(Json.write(d.rules().toJson())));
+        if (d.orderKey() != null) {
+            item.put("orderKey", AttributeValue.fromS(d.orderKey()));
+        }
         List<AttributeValue> attempts = new ArrayList<>();
         for (WebhookSender.Attempt a : d.attempts()) {
             Map<String, AttributeValue> m = new HashMap<>();
@@ -183,7 +239,7 @@ public final class DeliveryStore {
         if (d.nextAttemptAt() != null) {
             item.put("nextAttemptAt", AttributeValue.fromS(Timestamps.format(d.nextAttemptAt())));
             if (d.status().equals(Delivery.PENDING) || d.status().equals(Delivery.DELIVERING)) {
-                item.put("due", AttributeValue.fromS("due"));
+                item.put("due", AttributeValue.fromS(dueShard(d.id())));
                 item.put("dueAt", AttributeValue.fromS(Timestamps.format(d.nextAttemptAt()) + "#" + d.trigger() + "#" + d.id()));
             }
         }
@@ -215,6 +271,9 @@ public final class DeliveryStore {
                 Integer.parseInt(item.get("maxAttempts").n()),
                 item.containsKey("nextAttemptAt") ? Timestamps.parse(item.get("nextAttemptAt").s()) : null,
                 Timestamps.parse(item.get("createdAt").s()),
-                RetryPolicy.of(retry, Duration.ofSeconds(retry.path("base_seconds").asLong(30))), notes);
+                RetryPolicy.of(retry, Duration.ofSeconds(retry.path("base_seconds").asLong(30))), notes,
+                item.containsKey("rules") ? DeliveryRules.fromJson(Json.readStored(item.get("rules").s()))
+                        : DeliveryRules.NONE,
+                item.containsKey("orderKey") ? item.get("orderKey").s() : null);
     }
 }

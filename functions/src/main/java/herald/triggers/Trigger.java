@@ -16,7 +16,7 @@ import java.util.Set;
 /**
  * A trigger: a {@code filter} over events, when it applies ({@code on}: created, updated or both), whether it is
  * active, and one action: {@code webhook} (POST the event to {@code url}, signed, up to {@code max_attempts}
- * attempts), {@code notify} (a WebSocket message to the connections of the users named by {@code user_property}
+ * attempts, with its {@link RetryPolicy} and {@link DeliveryRules}), {@code notify} (a WebSocket message to the connections of the users named by {@code user_property}
  * of the event, or {@code users}) or {@code script} (run the event script named {@code script}). A deleted
  * trigger keeps its record with {@code deletedAt} until it is purged.
  */
@@ -102,7 +102,9 @@ public record Trigger(String name, JsonNode filter, String pattern, On on, boole
                 if (action.has("retry")) {
                     RetryPolicy.validate(action.get("retry"));
                 }
-                only(action, "type", "url", "max_attempts", "retry");
+                DeliveryRules.validate(action);
+                only(action, "type", "url", "max_attempts", "retry", "max_in_flight", "rate_per_second", "order_by",
+                        "disable_after");
                 break;
             case "notify":
                 boolean byProperty = action.hasNonNull("user_property");

@@ -100,7 +100,8 @@ public final class TriggerActions {
                     body.set("changed", changed(old, data));
                 }
                 webhooks.start(trigger, event.id(), event.topic(),
-                        event.id() + "|" + event.updatedAt() + "|" + (created ? "created" : "updated"), body.toString());
+                        event.id() + "|" + event.updatedAt() + "|" + (created ? "created" : "updated"), body.toString(),
+                        data);
                 break;
             case "notify":
                 notify(trigger, event);
@@ -110,6 +111,13 @@ public final class TriggerActions {
                 break;
             default:
                 LOG.warn("Trigger {} has an unknown action type {}", trigger.name(), trigger.actionType());
+        }
+    }
+
+    /** Passes the webhook deliveries recorded so far on to be made (once per batch of changes). */
+    public void handOff() {
+        if (webhooks != null) {
+            webhooks.handOff();
         }
     }
 

@@ -93,7 +93,16 @@ public final class TriggerAdmin {
             secret = triggers.store().putSecretIfAbsent(name, candidate) ? candidate : null;
         }
         triggers.store().replace(trigger);
-        events.emit(ResourceEvents.Change.UPDATED, TYPE, name, caller, requestId);
+        ObjectNode details = null;
+        if (trigger.active() != previous.active()) {
+            // turned on again, the endpoint starts healthy; the reason says whether Herald had turned it off
+            boolean wasDisabled = trigger.active() && triggers.endpoints() != null
+                    && triggers.endpoints().enable(name);
+            details = Json.MAPPER.createObjectNode().put("is_active", trigger.active()).put("reason",
+                    (trigger.active() ? "enabled" : "disabled") + " by " + caller.name()
+                            + (wasDisabled ? " (Herald had disabled it: its endpoint kept failing)" : ""));
+        }
+        events.emit(ResourceEvents.Change.UPDATED, TYPE, name, caller, requestId, details);
         ObjectNode json = trigger.toJson();
         if (secret != null) {
             json.put("secret", secret);

@@ -29,6 +29,11 @@ public final class TriggerReactions {
         matcher.refresh();
     }
 
+    /** Passes the webhook deliveries this batch recorded on to WebhookFunction; after every batch, failed or not. */
+    public void handOff() {
+        actions.handOff();
+    }
+
     /**
      * Reacts to an event created ({@code previous} null) or changed from {@code previous}. The event is matched as
      * Herald shows it and, when an active trigger asks for its transition, with {@code new}, {@code old} and

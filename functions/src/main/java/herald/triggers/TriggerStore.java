@@ -54,6 +54,26 @@ public final class TriggerStore {
         bumpGeneration();
     }
 
+    /**
+     * Turns an active trigger off, as its endpoint's health asks ({@code by} herald); false when it was not active
+     * (or is deleted), so only one caller disables it.
+     */
+    public boolean disable(String name, java.time.Instant now, String by) {
+        try {
+            dynamoDb.updateItem(r -> r.tableName(table).key(key(name))
+                    .updateExpression("SET active = :off, updatedAt = :now, updatedBy = :by")
+                    .conditionExpression("active = :on AND attribute_not_exists(#d)")
+                    .expressionAttributeNames(Map.of("#d", SoftDelete.ATTRIBUTE))
+                    .expressionAttributeValues(Map.of(":off", AttributeValue.fromBool(false),
+                            ":on", AttributeValue.fromBool(true), ":now", AttributeValue.fromS(Timestamps.format(now)),
+                            ":by", AttributeValue.fromS(by))));
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        }
+        bumpGeneration();
+        return true;
+    }
+
     public void purge(String name) {
         dynamoDb.deleteItem(r -> r.tableName(table).key(key(name)));
         if (secretsTable != null) {

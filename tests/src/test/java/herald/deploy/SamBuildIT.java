@@ -43,6 +43,7 @@ class SamBuildIT {
             assertThat(lib).as(id + " lib").isNotEmpty().allMatch(name -> name.endsWith(".jar"))
                     .anyMatch(name -> name.startsWith("software.amazon.awssdk.dynamodb-"))
                     .noneMatch(name -> name.startsWith("org.graalvm") || name.startsWith("com.graphql-java")
+                            || name.startsWith("software.amazon.awssdk.lambda-")
                             || name.startsWith("org.junit") || name.startsWith("org.assertj"));
             try (Stream<Path> files = Files.walk(artifact)) {
                 assertThat(files.map(Path::toString)).as(id + ": no test classes")
@@ -63,12 +64,19 @@ class SamBuildIT {
                     // the console's editor, and nothing else
                     assertThat(layerJars).as("ConsoleFunction layers")
                             .singleElement().satisfies(name -> assertThat(name).startsWith("org.webjars.npm.codemirror-"));
+                } else if (function.logicalId().equals("DeliveryRetryFunction")) {
+                    // the Lambda client, and nothing else: what it needs of the SDK is in every function's package
+                    assertThat(layerJars).as("DeliveryRetryFunction layers")
+                            .singleElement().satisfies(name -> assertThat(name).startsWith("software.amazon.awssdk.lambda-"));
                 } else {
                     assertThat(function.layers()).as(function.logicalId() + " runs no scripts: no layer").isEmpty();
                 }
                 assertThat(SamBuild.bytes(function.artifact()) / 1_048_576.0)
                         .as(function.logicalId() + " MB unzipped").isLessThan(20);
             }
+            boolean lambda = layerJars.stream().anyMatch(name -> name.startsWith("software.amazon.awssdk.lambda-"));
+            assertThat(lambda).as(function.logicalId() + " has the Lambda client").isEqualTo(
+                    List.of("ReactionsFunction", "DeliveryRetryFunction").contains(function.logicalId()));
             boolean graphql = layerJars.stream().anyMatch(name -> name.startsWith("com.graphql-java.graphql-java-"));
             assertThat(graphql).as(function.logicalId() + " has graphql-java")
                     .isEqualTo(function.logicalId().equals("QueryFunction"));

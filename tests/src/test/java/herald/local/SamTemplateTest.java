@@ -126,13 +126,15 @@ class SamTemplateTest {
                         policyTables.add(String.valueOf(((Map<?, ?>) SamTemplate.map(v, id).get("TableName")).get("Ref")));
                     } else if (name.equals("Statement")) {
                         assertThat(String.valueOf(v)).as(id + " statement").doesNotContain("Resource=*");
-                        // a statement on a table names it as !GetAtt <Table>.Arn
-                        java.util.regex.Matcher arn = java.util.regex.Pattern.compile("Fn::GetAtt=\\[?(\\w+)[.,] ?Arn")
+                        // a statement on a table names it as !GetAtt <Table>.Arn, or !Sub "${<Table>.Arn}/index/..."
+                        java.util.regex.Matcher arn = java.util.regex.Pattern.compile(
+                                        "Fn::GetAtt=\\[?(\\w+)[.,] ?Arn|\\$\\{(\\w+)\\.Arn}")
                                 .matcher(String.valueOf(v));
                         while (arn.find()) {
-                            Object target = resources.get(arn.group(1));
+                            String table = arn.group(1) != null ? arn.group(1) : arn.group(2);
+                            Object target = resources.get(table);
                             if (target != null && "AWS::DynamoDB::Table".equals(SamTemplate.map(target, id).get("Type"))) {
-                                policyTables.add(arn.group(1));
+                                policyTables.add(table);
                             }
                         }
                     }
@@ -203,7 +205,8 @@ class SamTemplateTest {
 
     /**
      * The script engine layer goes to exactly the functions that run scripts, graphql-java to the query function,
-     * Swagger UI to the function that serves the API page, CodeMirror to the one that serves the console.
+     * Swagger UI to the function that serves the API page, CodeMirror to the one that serves the console, the Lambda
+     * client to the ones that hand deliveries to WebhookFunction.
      */
     @Test
     void theLayersGoToTheFunctionsThatUseThem() {
@@ -234,6 +237,9 @@ class SamTemplateTest {
             }
             if (entry.getKey().equals("ConsoleFunction")) {
                 expected.add("ConsoleLayer");
+            }
+            if (SamTemplate.map(variables, entry.getKey()).containsKey("WEBHOOK_FUNCTION")) {
+                expected.add("LambdaClientLayer");
             }
             assertThat(layers).as(entry.getKey()).containsExactlyElementsOf(expected);
         }
@@ -266,7 +272,9 @@ class SamTemplateTest {
             Map.entry("TriggerAdminFunction",
                     union(Set.of("TriggersTable", "TriggerSecretsTable", "DeliveriesTable"), DISPATCHES, POSTS)),
             Map.entry("ReactionsFunction", union(Set.of("DeliveriesTable"), DISPATCHES, POSTS)),
-            Map.entry("DeliveryRetryFunction", Set.of("DeliveriesTable")),
+            Map.entry("DeliveryRetryFunction", Set.of()), // reads what is due, hands it to WebhookFunction
+            // its attempts; turning a failing trigger off and the events that say so
+            Map.entry("WebhookFunction", union(Set.of("DeliveriesTable", "TriggersTable"), DISPATCHES)),
             Map.entry("ConsoleFunction", Set.of())); // static files: no table at all
 
     @SafeVarargs

@@ -32,6 +32,9 @@ public final class WebhookListener implements AutoCloseable {
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final Map<String, Deque<Integer>> statuses = new ConcurrentHashMap<>();
     private final Map<String, String> retryAfters = new ConcurrentHashMap<>();
+    private final Map<String, java.util.concurrent.CountDownLatch> holds = new ConcurrentHashMap<>();
+    private final Map<String, java.util.concurrent.atomic.AtomicInteger> inFlight = new ConcurrentHashMap<>();
+    private final Map<String, java.util.concurrent.atomic.AtomicInteger> mostAtOnce = new ConcurrentHashMap<>();
 
     public WebhookListener() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -44,7 +47,21 @@ public final class WebhookListener implements AutoCloseable {
                 Deque<Integer> planned = statuses.get(path);
                 Integer status = planned == null ? null : planned.poll();
                 int answer = status == null ? 200 : status;
+                int now = inFlight.computeIfAbsent(path, p -> new java.util.concurrent.atomic.AtomicInteger())
+                        .incrementAndGet();
+                mostAtOnce.computeIfAbsent(path, p -> new java.util.concurrent.atomic.AtomicInteger())
+                        .accumulateAndGet(now, Math::max);
                 received.add(new Received(path, headers, body, answer));
+                java.util.concurrent.CountDownLatch hold = holds.get(path);
+                try {
+                    if (hold != null) {
+                        hold.await(30, java.util.concurrent.TimeUnit.SECONDS);
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } finally {
+                    inFlight.get(path).decrementAndGet();
+                }
                 // a body that says which answer it was, as a delivery's excerpt shows it
                 byte[] reply = ("{\"answered\": " + answer + "}").getBytes(StandardCharsets.UTF_8);
                 String retryAfter = retryAfters.get(path);
@@ -56,7 +73,28 @@ public final class WebhookListener implements AutoCloseable {
                 exchange.close();
             }
         });
+        // each request on its own thread, so a held one holds up no other
+        server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
         server.start();
+    }
+
+    /** Requests to {@code path} are received (and listed) but not answered until {@link #release}. */
+    public void hold(String path) {
+        holds.put(path, new java.util.concurrent.CountDownLatch(1));
+    }
+
+    /** Answers the held requests to {@code path}, and answers the next ones at once. */
+    public void release(String path) {
+        java.util.concurrent.CountDownLatch hold = holds.remove(path);
+        if (hold != null) {
+            hold.countDown();
+        }
+    }
+
+    /** The most requests to {@code path} that were being answered at the same time. */
+    public int mostAtOnce(String path) {
+        var most = mostAtOnce.get(path);
+        return most == null ? 0 : most.get();
     }
 
     public URI url(String path) {
@@ -87,6 +125,7 @@ public final class WebhookListener implements AutoCloseable {
 
     @Override
     public void close() {
+        holds.values().forEach(java.util.concurrent.CountDownLatch::countDown);
         server.stop(0);
     }
 }

@@ -84,6 +84,7 @@ class DeliveryOperationsIT {
         assertThat(first.get("status").asText()).isEqualTo("pending");
         assertThat(first.get("retry").get("retry_statuses")).extracting(JsonNode::asInt).containsExactly(408, 409, 425, 429);
         herald.runSchedule("DeliveryRetryFunction");
+        herald.awaitAsyncInvocations(java.time.Duration.ofSeconds(60));
         JsonNode dead = deliveries(name, "?status=failed").get(0);
         assertThat(dead.get("attempt_count").asInt()).isEqualTo(2);
         assertThat(dead.get("notes").get(0).get("note").asText()).contains("failed", "2 attempts are spent");
@@ -102,6 +103,7 @@ class DeliveryOperationsIT {
         assertThat(admin.post("/api/v2/system/trigger/" + name + "/recover", "{\"since\":\"" + before + "\"}")
                 .json().get("recovered").asInt()).as("nothing left to recover").isEqualTo(0);
         herald.runSchedule("DeliveryRetryFunction");
+        herald.awaitAsyncInvocations(java.time.Duration.ofSeconds(60));
         assertThat(deliveries(name, "").get(0).get("status").asText()).isEqualTo("delivered");
         assertThat(listener.at(path)).extracting(WebhookListener.Received::answered).containsExactly(500, 502, 200);
 
@@ -178,6 +180,7 @@ class DeliveryOperationsIT {
         // retried, it goes; delivered, it cannot be cancelled
         admin.post(cancel.replace("/cancel", "/retry"), "");
         herald.runSchedule("DeliveryRetryFunction");
+        herald.awaitAsyncInvocations(java.time.Duration.ofSeconds(60));
         assertThat(deliveries(name, "").get(0).get("status").asText()).isEqualTo("delivered");
         Response late = admin.post(cancel, "");
         assertThat(late.status()).isEqualTo(409);

@@ -26,7 +26,8 @@ class DeliveryStoreIT {
 
     private Delivery pending(String trigger, Instant due) {
         return new Delivery(trigger, "msg_" + UUID.randomUUID().toString().replace("-", ""), "e".repeat(32), "a.b.c",
-                "https://example.com/hook", "{}", "pending", List.of(), 8, due, due.minusSeconds(60), RETRY, List.of());
+                "https://example.com/hook", "{}", "pending", List.of(), 8, due, due.minusSeconds(60), RETRY, List.of(),
+                DeliveryRules.NONE, null);
     }
 
     @Test
@@ -55,7 +56,8 @@ class DeliveryStoreIT {
             Instant at = start.plusSeconds(i);
             // 12 deliveries of 200 KB: more than the 1 MB one Query page holds
             store.save(new Delivery(trigger, "msg_" + UUID.randomUUID().toString().replace("-", ""), "e".repeat(32),
-                    "a.b.c", "https://example.com/hook", large, "delivered", List.of(), 8, null, at, RETRY, List.of()));
+                    "a.b.c", "https://example.com/hook", large, "delivered", List.of(), 8, null, at, RETRY, List.of(),
+                    DeliveryRules.NONE, null));
         }
         List<Delivery> listed = store.list(trigger, Delivery.STATES, 50);
         assertThat(listed).hasSize(12);
@@ -70,11 +72,16 @@ class DeliveryStoreIT {
         Instant now = Instant.parse("2026-06-01T12:00:00Z");
         Delivery delivery = pending("lease-" + UUID.randomUUID(), now);
         store.save(delivery);
-        assertThat(store.claim(delivery, now, java.time.Duration.ofMinutes(1))).isTrue();
-        assertThat(store.claim(delivery, now.plusSeconds(30), java.time.Duration.ofMinutes(1))).as("held").isFalse();
+        java.time.Duration minute = java.time.Duration.ofMinutes(1);
+        Delivery held = store.claim(delivery.trigger(), delivery.id(), now, minute).orElseThrow();
+        assertThat(held.status()).isEqualTo("delivering");
+        assertThat(held.nextAttemptAt()).isEqualTo(now.plus(minute));
+        assertThat(held.body()).as("the claim reads the delivery").isEqualTo(delivery.body());
+        assertThat(store.claim(delivery.trigger(), delivery.id(), now.plusSeconds(30), minute)).as("held").isEmpty();
         assertThat(store.get(delivery.trigger(), delivery.id()).orElseThrow().status()).isEqualTo("delivering");
-        assertThat(store.claim(delivery, now.plusSeconds(61), java.time.Duration.ofMinutes(1)))
-                .as("a sender that died: its lease ran out").isTrue();
+        assertThat(store.claim(delivery.trigger(), delivery.id(), now.plusSeconds(61), minute))
+                .as("a sender that died: its lease ran out").isPresent();
+        assertThat(store.claim(delivery.trigger(), "msg_none", now, minute)).as("no such delivery").isEmpty();
     }
 
     @Test
@@ -84,7 +91,7 @@ class DeliveryStoreIT {
         for (int i = 0; i < 20; i++) {
             Delivery failed = new Delivery("state-" + (i % 3) + "-" + UUID.randomUUID(), "msg_" + UUID.randomUUID()
                     .toString().replace("-", ""), "e".repeat(32), "a.b.c", "https://example.com/hook", "{}", "failed",
-                    List.of(), 8, null, start.plusSeconds(i), RETRY, List.of());
+                    List.of(), 8, null, start.plusSeconds(i), RETRY, List.of(), DeliveryRules.NONE, null);
             store.save(failed);
             ids.add(0, failed.id());
         }

@@ -128,9 +128,12 @@ class TriggersIT {
         listener.await(path, 1);
         awaitAttempts(name, 1);
         herald.runSchedule("DeliveryRetryFunction");
+        herald.awaitAsyncInvocations(java.time.Duration.ofSeconds(60));
         herald.runSchedule("DeliveryRetryFunction");
+        herald.awaitAsyncInvocations(java.time.Duration.ofSeconds(60));
         List<WebhookListener.Received> attempts = listener.await(path, 3);
         herald.runSchedule("DeliveryRetryFunction");
+        herald.awaitAsyncInvocations(java.time.Duration.ofSeconds(60));
         assertThat(listener.at(path)).hasSize(3);
         assertThat(attempts).extracting(r -> r.header("webhook-id")).containsOnly(attempts.get(0).header("webhook-id"));
         assertThat(attempts).extracting(WebhookListener.Received::answered).containsExactly(500, 503, 200);
@@ -152,6 +155,7 @@ class TriggersIT {
         assertThat(retried.json().get("notes").get(0).get("note").asText()).isEqualTo("retried");
         assertThat(retried.json().get("notes").get(0).get("by").asText()).isEqualTo("admin");
         herald.runSchedule("DeliveryRetryFunction");
+        herald.awaitAsyncInvocations(java.time.Duration.ofSeconds(60));
         assertThat(listener.await(path, 4).get(3).header("webhook-id")).isEqualTo(attempts.get(0).header("webhook-id"));
         assertThat(admin.post("/api/v2/system/trigger/" + name + "/deliveries/msg_nothing/retry", "").status()).isEqualTo(404);
     }

@@ -33,6 +33,7 @@ public final class Benchmarks {
         ALL.put("realtime", RealtimeBenchmark::run);
         ALL.put("scripting", ScriptingBenchmark::run);
         ALL.put("triggers", TriggerBenchmark::run);
+        ALL.put("delivery", DeliveryBenchmark::run);
         ALL.put("auth", AuthBenchmark::run);
         ALL.put("coldstart", ColdStartBenchmark::run);
     }

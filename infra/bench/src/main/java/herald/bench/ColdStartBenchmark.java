@@ -202,6 +202,8 @@ final class ColdStartBenchmark {
                                     "createdAt", Map.of("s", "2026-12-01T00:00:00.000000Z"),
                                     "updatedAt", Map.of("s", "2026-12-01T00:00:00.000000Z")))))));
             case "DeliveryRetryFunction", "HeartbeatFunction" -> "{}";
+            // a delivery that is not there: the trigger's shared state and the delivery are read, nothing is sent
+            case "WebhookFunction" -> Json.write(Map.of("trigger", "cold-start", "ids", List.of("msg_coldstart")));
             default -> {
                 String[] route = route(function);
                 Map<String, Object> event = new LinkedHashMap<>();

@@ -56,10 +56,12 @@ final class HttpApiServer implements AutoCloseable {
     private final String stage;
     private final WebSocketApiServer webSocket;
     private final LambdaAuthorizers authorizers;
+    private final LambdaInvocations invocations;
 
     HttpApiServer(String host, int port, HttpRoutes routes, String stage, WebSocketApiServer webSocket,
-            LambdaAuthorizers authorizers) throws IOException {
+            LambdaAuthorizers authorizers, LambdaInvocations invocations) throws IOException {
         this.routes = routes;
+        this.invocations = invocations;
         this.authorizers = authorizers;
         this.stage = stage;
         this.webSocket = webSocket;
@@ -103,6 +105,11 @@ final class HttpApiServer implements AutoCloseable {
             if (webSocket != null && path.startsWith("/" + webSocket.stage() + "/@connections/")) {
                 manageConnection(request, response, callback, method,
                         path.substring(("/" + webSocket.stage() + "/@connections/").length()));
+                return;
+            }
+            if (path.startsWith(LambdaInvocations.PATH) && path.endsWith("/invocations") && method.equals("POST")) {
+                invoke(request, response, callback, path.substring(LambdaInvocations.PATH.length(),
+                        path.length() - "/invocations".length()));
                 return;
             }
             String routedPath = path;
@@ -243,6 +250,30 @@ final class HttpApiServer implements AutoCloseable {
         }
         response.getHeaders().add("x-amzn-ErrorType", "GoneException");
         send(response, callback, 410, "{\"message\":\"Gone\"}");
+    }
+
+    /** Lambda's Invoke API, which the functions' SDK reaches at {@code AWS_ENDPOINT_URL_LAMBDA}. */
+    private void invoke(Request request, Response response, Callback callback, String encodedName) throws IOException {
+        byte[] payload = readBody(request);
+        if (payload == null) {
+            response.getHeaders().add("x-amzn-ErrorType", "RequestTooLargeException");
+            send(response, callback, 413, "{\"message\":\"Request must be smaller than the invocation payload limit\"}");
+            return;
+        }
+        LambdaInvocations.Result result = invocations.invoke(URLDecoder.decode(encodedName, StandardCharsets.UTF_8),
+                request.getHeaders().get("X-Amz-Invocation-Type"), new String(payload, StandardCharsets.UTF_8));
+        if (result.functionError()) {
+            response.getHeaders().add("X-Amz-Function-Error", "Unhandled");
+        }
+        if (result.status() == 404) {
+            response.getHeaders().add("x-amzn-ErrorType", "ResourceNotFoundException");
+        }
+        if (result.body().isEmpty()) {
+            response.setStatus(result.status());
+            callback.succeeded();
+        } else {
+            send(response, callback, result.status(), result.body());
+        }
     }
 
     private static byte[] readBody(Request request) throws IOException {

@@ -42,11 +42,14 @@ public final class LocalHerald implements AutoCloseable {
     private final LocalScheduler schedules = new LocalScheduler();
     private final WebSocketApiServer webSocket;
     private final URI baseUrl;
+    private final LambdaInvocations invocations;
     private DynamoDbClient client;
 
     private LocalHerald(SamTemplate template, LocalDynamoDb dynamoDb, LocalS3 s3, HttpApiServer http,
-            Map<String, LocalFunction> functions, StreamPoller streams, WebSocketApiServer webSocket, URI baseUrl) {
+            Map<String, LocalFunction> functions, StreamPoller streams, WebSocketApiServer webSocket,
+            LambdaInvocations invocations, URI baseUrl) {
         this.template = template;
+        this.invocations = invocations;
         this.dynamoDb = dynamoDb;
         this.s3 = s3;
         this.http = http;
@@ -88,6 +91,7 @@ public final class LocalHerald implements AutoCloseable {
         HttpApiServer http = null;
         StreamPoller streams = null;
         WebSocketApiServer webSocket = null;
+        LambdaInvocations invocations = null;
         try {
             try (DynamoDbClient setup = dynamoDb.client()) {
                 TemplateTables.create(setup, template.tables());
@@ -98,16 +102,18 @@ public final class LocalHerald implements AutoCloseable {
             Map<String, LocalFunction> functions = new LinkedHashMap<>();
             for (SamTemplate.FunctionSpec spec : template.functions()) {
                 functions.put(spec.logicalId(), LocalFunction.load(spec,
-                        environment(spec, dynamoDb, s3, managementEndpoint(template, host, chosenHttpPort), webSocketUrl)));
+                        environment(spec, dynamoDb, s3, managementEndpoint(template, host, chosenHttpPort), webSocketUrl,
+                                "http://" + host + ":" + chosenHttpPort)));
             }
             if (template.webSocket().isPresent()) {
                 webSocket = new WebSocketApiServer(host, chosenWebSocketPort,
                         template.webSocket().get(), functions);
                 webSocket.start();
             }
+            invocations = new LambdaInvocations(functions);
             http = new HttpApiServer(host, chosenHttpPort, new HttpRoutes(new ArrayList<>(functions.values())),
                     template.httpStage(), webSocket,
-                    new LambdaAuthorizers(template.httpAuthorizers(), functions, gatewayClock));
+                    new LambdaAuthorizers(template.httpAuthorizers(), functions, gatewayClock), invocations);
             streams = new StreamPoller(dynamoDb.client(), dynamoDb.streamsClient());
             for (LocalFunction function : functions.values()) {
                 for (SamTemplate.StreamSpec stream : function.spec().streams()) {
@@ -116,7 +122,7 @@ public final class LocalHerald implements AutoCloseable {
             }
             String stagePath = template.httpStage().equals("$default") ? "" : "/" + template.httpStage();
             URI baseUrl = URI.create("http://" + host + ":" + http.port() + stagePath);
-            return new LocalHerald(template, dynamoDb, s3, http, functions, streams, webSocket, baseUrl);
+            return new LocalHerald(template, dynamoDb, s3, http, functions, streams, webSocket, invocations, baseUrl);
         } catch (Exception | Error e) {
             if (streams != null) {
                 streams.close();
@@ -126,6 +132,9 @@ public final class LocalHerald implements AutoCloseable {
             }
             if (http != null) {
                 http.close();
+            }
+            if (invocations != null) {
+                invocations.close();
             }
             if (s3 != null) {
                 s3.close();
@@ -143,10 +152,11 @@ public final class LocalHerald implements AutoCloseable {
     /**
      * What a function's process environment would hold in AWS: the template's variables plus Lambda's own. A variable
      * that holds the WebSocket API's public URL ({@code wss://<api>.execute-api.<region>.amazonaws.com/<stage>}, what
-     * a client connects to) holds the local WebSocket API's URL instead.
+     * a client connects to) holds the local WebSocket API's URL instead. Lambda's Invoke API is the HTTP API's own
+     * port ({@code lambdaEndpoint}), as the SDK's {@code AWS_ENDPOINT_URL_LAMBDA} names it.
      */
     static Map<String, String> environment(SamTemplate.FunctionSpec spec, LocalDynamoDb dynamoDb, LocalS3 s3,
-            String managementEndpoint, String webSocketUrl) {
+            String managementEndpoint, String webSocketUrl, String lambdaEndpoint) {
         Map<String, String> environment = new HashMap<>(spec.environment());
         if (webSocketUrl != null) {
             environment.replaceAll((name, value) -> PUBLIC_WEBSOCKET_URL.matcher(value).matches() ? webSocketUrl : value);
@@ -164,6 +174,7 @@ public final class LocalHerald implements AutoCloseable {
         if (managementEndpoint != null) {
             environment.put("AWS_ENDPOINT_URL_APIGATEWAYMANAGEMENTAPI", managementEndpoint);
         }
+        environment.put("AWS_ENDPOINT_URL_LAMBDA", lambdaEndpoint);
         return environment;
     }
 
@@ -203,7 +214,7 @@ public final class LocalHerald implements AutoCloseable {
         }
         return environment(function.spec(), dynamoDb, s3,
                 managementEndpoint(template, baseUrl.getHost(), baseUrl.getPort()),
-                webSocketUrl().map(URI::toString).orElse(null));
+                webSocketUrl().map(URI::toString).orElse(null), "http://" + baseUrl.getHost() + ":" + baseUrl.getPort());
     }
 
     /**
@@ -218,6 +229,16 @@ public final class LocalHerald implements AutoCloseable {
         return function.invoke(LocalScheduler.event(logicalId));
     }
 
+    /**
+     * Waits until every asynchronous Lambda invocation made so far (and those they made) has finished, at most
+     * {@code timeout}; tests call it after what hands work to another function, instead of sleeping.
+     */
+    public void awaitAsyncInvocations(java.time.Duration timeout) throws InterruptedException {
+        if (!invocations.awaitIdle(timeout)) {
+            throw new IllegalStateException("Asynchronous invocations still running after " + timeout);
+        }
+    }
+
     /** The WebSocket API's URL, when the template declares one. */
     public Optional<URI> webSocketUrl() {
         return Optional.ofNullable(webSocket).map(WebSocketApiServer::endpoint);
@@ -228,6 +249,7 @@ public final class LocalHerald implements AutoCloseable {
         schedules.close();
         streams.close();
         http.close();
+        invocations.close();
         if (webSocket != null) {
             try {
                 webSocket.stop(1_000);
