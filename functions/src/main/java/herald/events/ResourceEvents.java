@@ -1,5 +1,6 @@
 package herald.events;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import herald.auth.Principal;
 import herald.kernel.Json;
@@ -12,7 +13,8 @@ import org.slf4j.LoggerFactory;
  * {@code ResourceUpdated}, {@code ResourceSoftDeleted}, {@code ResourceHardDeleted}, with
  * {@code payload.resource.type} ({@code herald.EventScript}, {@code herald.ScriptedService},
  * {@code herald.Trigger}, {@code herald.ApiKey}), {@code payload.resource.id}, {@code payload.user.id} and
- * {@code payload.requestId}. Sent after the change is stored; a failure to send is logged and does not undo it.
+ * {@code payload.requestId}, and the resource's images before and after the change ({@code payload.old},
+ * {@code payload.new}) where the caller gives them. Sent after the change is stored; a failure to send is logged and does not undo it.
  */
 public final class ResourceEvents {
 
@@ -40,11 +42,23 @@ public final class ResourceEvents {
     }
 
     public void emit(Change change, String type, String id, Principal user, String requestId) {
-        emit(change, type, id, user, requestId, null);
+        emit(change, type, id, user, requestId, null, null, null);
+    }
+
+    /**
+     * As above, with the resource as it was ({@code old}: null when it is new) and as it is ({@code now}: null when it
+     * is gone) in {@code payload.old} and {@code payload.new}, so that a trigger can match on what changed (e.g.
+     * {@code "payload.old.is_active": [true], "payload.new.is_active": [false]}). Every key that reads events sees
+     * them: an image holds only what may be shown to any reader (no script source or config, no secret, no URL).
+     */
+    public void emit(Change change, String type, String id, Principal user, String requestId, JsonNode old,
+            JsonNode now) {
+        emit(change, type, id, user, requestId, old, now, null);
     }
 
     /** As above, with {@code details} (e.g. {@code reason}) added to the payload. */
-    public void emit(Change change, String type, String id, Principal user, String requestId, ObjectNode details) {
+    public void emit(Change change, String type, String id, Principal user, String requestId, JsonNode old,
+            JsonNode now, ObjectNode details) {
         ObjectNode body = Json.MAPPER.createObjectNode();
         body.put("topic", change.topic());
         body.put("sender", "herald");
@@ -55,6 +69,12 @@ public final class ResourceEvents {
         payload.put("requestId", requestId);
         if (change == Change.RESTORED) {
             payload.put("restored", true);
+        }
+        if (old != null) {
+            payload.set("old", old);
+        }
+        if (now != null) {
+            payload.set("new", now);
         }
         if (details != null) {
             payload.setAll(details);

@@ -18,6 +18,7 @@ import herald.kernel.JsonBody;
 import herald.kernel.Names;
 import herald.kernel.NotFoundException;
 import herald.kernel.SoftDelete;
+import herald.kernel.Timestamps;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
@@ -91,11 +92,11 @@ public final class ApiKeyAdmin {
         // a deleted key of this name gives way to the new one, for good
         store.find(name).filter(k -> k.deletedAt() != null).ifPresent(deleted -> {
             store.purge(deleted);
-            resources.emit(ResourceEvents.Change.HARD_DELETED, TYPE, name, creator, requestId);
+            resources.emit(ResourceEvents.Change.HARD_DELETED, TYPE, name, creator, requestId, image(deleted, now), null);
         });
         rememberProjects(record.projects());
         store.create(record);
-        resources.emit(ResourceEvents.Change.CREATED, TYPE, name, creator, requestId);
+        resources.emit(ResourceEvents.Change.CREATED, TYPE, name, creator, requestId, null, image(record, now));
         ObjectNode json = record.toJson(now);
         json.put("key", key);
         return json;
@@ -156,7 +157,8 @@ public final class ApiKeyAdmin {
                 ? KeyChange.changed(ApiKeyAuthenticator.fingerprint(key.hash()), now, role, projects)
                 : KeyChange.revoked(ApiKeyAuthenticator.fingerprint(key.hash()), now));
         connections.closeAllOf(name);
-        resources.emit(ResourceEvents.Change.UPDATED, TYPE, name, caller, requestId);
+        resources.emit(ResourceEvents.Change.UPDATED, TYPE, name, caller, requestId, image(key, now),
+                image(changed, now));
         return changed.toJson(now);
     }
 
@@ -167,17 +169,20 @@ public final class ApiKeyAdmin {
     public void delete(String name, boolean purge, Principal caller, String requestId) {
         requireName(name);
         ApiKey key = store.find(name).orElseThrow(() -> notFound(name));
+        Instant now = clock.instant();
         if (key.deletedAt() == null) {
-            store.softDelete(key, clock.instant());
-            changes.record(KeyChange.revoked(ApiKeyAuthenticator.fingerprint(key.hash()), clock.instant()));
+            store.softDelete(key, now);
+            changes.record(KeyChange.revoked(ApiKeyAuthenticator.fingerprint(key.hash()), now));
             connections.closeAllOf(name);
-            resources.emit(ResourceEvents.Change.SOFT_DELETED, TYPE, name, caller, requestId);
+            ObjectNode deleted = image(key, now);
+            deleted.put("deleted_date", Timestamps.format(now));
+            resources.emit(ResourceEvents.Change.SOFT_DELETED, TYPE, name, caller, requestId, image(key, now), deleted);
         } else if (!purge) {
             throw notFound(name);
         }
         if (purge) {
             store.purge(key);
-            resources.emit(ResourceEvents.Change.HARD_DELETED, TYPE, name, caller, requestId);
+            resources.emit(ResourceEvents.Change.HARD_DELETED, TYPE, name, caller, requestId, image(key, now), null);
         }
     }
 
@@ -189,8 +194,19 @@ public final class ApiKeyAdmin {
         }
         Instant now = clock.instant();
         store.restore(key, now);
-        resources.emit(ResourceEvents.Change.RESTORED, TYPE, name, caller, requestId);
+        resources.emit(ResourceEvents.Change.RESTORED, TYPE, name, caller, requestId, image(key, now),
+                image(key.restored(now), now));
         return key.restored(now).toJson(now);
+    }
+
+    /**
+     * A key as its resource events show it to every reader of events: its name, role, projects and dates, not the
+     * prefix of its secret nor when it was last used.
+     */
+    private static ObjectNode image(ApiKey key, Instant now) {
+        ObjectNode json = key.toJson(now);
+        json.remove(List.of("key_prefix", "last_used_at"));
+        return json;
     }
 
     private static NotFoundException notFound(String name) {

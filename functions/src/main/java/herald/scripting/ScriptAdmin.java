@@ -9,6 +9,7 @@ import herald.kernel.JsonBody;
 import herald.kernel.Names;
 import herald.kernel.NotFoundException;
 import herald.kernel.SoftDelete;
+import herald.kernel.Timestamps;
 import herald.kernel.UpstreamFailureException;
 import java.time.Clock;
 import java.time.Instant;
@@ -95,7 +96,7 @@ public final class ScriptAdmin {
             clear(record);
         }
         created.forEach(r -> resources.emit(ResourceEvents.Change.CREATED, kind.resourceType(), r.name(), caller,
-                requestId));
+                requestId, null, image(r)));
         return created;
     }
 
@@ -116,7 +117,8 @@ public final class ScriptAdmin {
         }
         clear(record);
         resources.emit(existing.isPresent() ? ResourceEvents.Change.UPDATED : ResourceEvents.Change.CREATED,
-                kind.resourceType(), name, caller, requestId);
+                kind.resourceType(), name, caller, requestId, existing.map(ScriptAdmin::image).orElse(null),
+                image(record));
         return record;
     }
 
@@ -126,7 +128,8 @@ public final class ScriptAdmin {
                 clock.instant()));
         store.replace(existing, patched);
         clear(patched);
-        resources.emit(ResourceEvents.Change.UPDATED, kind.resourceType(), name, caller, requestId);
+        resources.emit(ResourceEvents.Change.UPDATED, kind.resourceType(), name, caller, requestId, image(existing),
+                image(patched));
         return patched;
     }
 
@@ -137,15 +140,20 @@ public final class ScriptAdmin {
     public ScriptRecord delete(ScriptKind kind, String name, boolean purge, Principal caller, String requestId) {
         ScriptRecord record = store.find(kind, name).orElseThrow(() -> notFound(kind, name));
         if (record.deletedAt() == null) {
-            store.softDelete(kind, name, clock.instant());
+            Instant now = clock.instant();
+            store.softDelete(kind, name, now);
             clear(record);
-            resources.emit(ResourceEvents.Change.SOFT_DELETED, kind.resourceType(), name, caller, requestId);
+            ObjectNode deleted = image(record);
+            deleted.put("deleted_date", Timestamps.format(now));
+            resources.emit(ResourceEvents.Change.SOFT_DELETED, kind.resourceType(), name, caller, requestId,
+                    image(record), deleted);
         } else if (!purge) {
             throw notFound(kind, name);
         }
         if (purge) {
             store.purge(kind, name);
-            resources.emit(ResourceEvents.Change.HARD_DELETED, kind.resourceType(), name, caller, requestId);
+            resources.emit(ResourceEvents.Change.HARD_DELETED, kind.resourceType(), name, caller, requestId,
+                    image(record), null);
         }
         return record;
     }
@@ -157,7 +165,8 @@ public final class ScriptAdmin {
         }
         ScriptRecord restored = store.restore(deleted, clock.instant());
         clear(restored);
-        resources.emit(ResourceEvents.Change.RESTORED, kind.resourceType(), name, caller, requestId);
+        resources.emit(ResourceEvents.Change.RESTORED, kind.resourceType(), name, caller, requestId, image(deleted),
+                image(restored));
         return restored;
     }
 
@@ -165,8 +174,19 @@ public final class ScriptAdmin {
     private void replaceDeleted(ScriptKind kind, String name, Principal caller, String requestId) {
         store.find(kind, name).filter(r -> r.deletedAt() != null).ifPresent(deleted -> {
             store.purge(kind, name);
-            resources.emit(ResourceEvents.Change.HARD_DELETED, kind.resourceType(), name, caller, requestId);
+            resources.emit(ResourceEvents.Change.HARD_DELETED, kind.resourceType(), name, caller, requestId,
+                    image(deleted), null);
         });
+    }
+
+    /**
+     * A script as its resource events show it to every reader of events: its name, type, flags, where its source
+     * lives and its dates, not the source itself nor its config.
+     */
+    static ObjectNode image(ScriptRecord record) {
+        ObjectNode json = record.toJson();
+        json.remove(List.of("content", "config"));
+        return json;
     }
 
     /** Inline content is parsed before it is stored, so a syntax error is a 400 here rather than a 500 later. */

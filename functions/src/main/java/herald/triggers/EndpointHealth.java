@@ -61,10 +61,13 @@ public final class EndpointHealth {
         if (reason == null || !endpoints.disable(delivery.trigger(), now)) {
             return false;
         }
+        var before = triggers.get(delivery.trigger());
         triggers.disable(delivery.trigger(), now, HERALD.name());
+        var after = triggers.get(delivery.trigger());
         metrics.count("WebhookEndpointsDisabled");
         ObjectNode details = Json.MAPPER.createObjectNode().put("reason", "disabled: " + reason).put("is_active", false);
-        events.emit(ResourceEvents.Change.UPDATED, TriggerAdmin.TYPE, delivery.trigger(), HERALD, null, details);
+        events.emit(ResourceEvents.Change.UPDATED, TriggerAdmin.TYPE, delivery.trigger(), HERALD, null,
+                before.map(TriggerAdmin::image).orElse(null), after.map(TriggerAdmin::image).orElse(null), details);
         ObjectNode payload = Json.MAPPER.createObjectNode();
         payload.put("trigger", delivery.trigger());
         payload.put("url", delivery.url());

@@ -65,7 +65,7 @@ public final class TriggerAdmin {
         // a deleted trigger of this name (and its secret) gives way to the new one, for good
         triggers.store().get(trigger.name()).filter(t -> t.deletedAt() != null).ifPresent(deleted -> {
             triggers.store().purge(deleted.name());
-            events.emit(ResourceEvents.Change.HARD_DELETED, TYPE, deleted.name(), caller, requestId);
+            events.emit(ResourceEvents.Change.HARD_DELETED, TYPE, deleted.name(), caller, requestId, image(deleted), null);
         });
         triggers.store().create(trigger);
         String secret = null;
@@ -75,7 +75,7 @@ public final class TriggerAdmin {
                 secret = null; // kept from an earlier trigger of this name (purging deletes it, so only after a race)
             }
         }
-        events.emit(ResourceEvents.Change.CREATED, TYPE, trigger.name(), caller, requestId);
+        events.emit(ResourceEvents.Change.CREATED, TYPE, trigger.name(), caller, requestId, null, image(trigger));
         ObjectNode json = trigger.toJson();
         if (secret != null) {
             json.put("secret", secret);
@@ -102,7 +102,8 @@ public final class TriggerAdmin {
                     (trigger.active() ? "enabled" : "disabled") + " by " + caller.name()
                             + (wasDisabled ? " (Herald had disabled it: its endpoint kept failing)" : ""));
         }
-        events.emit(ResourceEvents.Change.UPDATED, TYPE, name, caller, requestId, details);
+        events.emit(ResourceEvents.Change.UPDATED, TYPE, name, caller, requestId, image(previous), image(trigger),
+                details);
         ObjectNode json = trigger.toJson();
         if (secret != null) {
             json.put("secret", secret);
@@ -114,14 +115,16 @@ public final class TriggerAdmin {
     public void delete(String name, boolean purge, Principal caller, String requestId) {
         Trigger trigger = find(name, true);
         if (trigger.deletedAt() == null) {
-            triggers.store().replace(trigger.deleted(clock.instant()));
-            events.emit(ResourceEvents.Change.SOFT_DELETED, TYPE, name, caller, requestId);
+            Trigger deleted = trigger.deleted(clock.instant());
+            triggers.store().replace(deleted);
+            events.emit(ResourceEvents.Change.SOFT_DELETED, TYPE, name, caller, requestId, image(trigger), image(deleted));
+            trigger = deleted;
         } else if (!purge) {
             throw notFound(name);
         }
         if (purge) {
             triggers.store().purge(name);
-            events.emit(ResourceEvents.Change.HARD_DELETED, TYPE, name, caller, requestId);
+            events.emit(ResourceEvents.Change.HARD_DELETED, TYPE, name, caller, requestId, image(trigger), null);
         }
     }
 
@@ -132,7 +135,7 @@ public final class TriggerAdmin {
         }
         Trigger restored = trigger.restored(clock.instant(), caller.name());
         triggers.store().replace(restored);
-        events.emit(ResourceEvents.Change.RESTORED, TYPE, name, caller, requestId);
+        events.emit(ResourceEvents.Change.RESTORED, TYPE, name, caller, requestId, image(trigger), image(restored));
         return restored.toJson();
     }
 
@@ -240,6 +243,20 @@ public final class TriggerAdmin {
         ObjectNode answer = FilterTester.run(tested, event);
         answer.set("event", event);
         return answer;
+    }
+
+    /**
+     * A trigger as its resource events show it to every reader of events: without its webhook's URL, which may carry
+     * a token (the URL's host stays, as {@code action.host}).
+     */
+    static ObjectNode image(Trigger trigger) {
+        ObjectNode json = trigger.toJson();
+        ObjectNode action = trigger.action().deepCopy();
+        json.set("action", action);
+        if (action.has("url")) {
+            action.put("host", java.net.URI.create(action.remove("url").asText()).getHost());
+        }
+        return json;
     }
 
     private void checkUrl(Trigger trigger) {

@@ -37,6 +37,11 @@ async function editor(page, name) {
   const type = select([['webhook', 'Webhook'], ['notify', 'Notify users'], ['script', 'Run a script']], t.action.type,
     { name: 'action_type' });
   const a = t.action;
+  // a webhook's other rules (retry, pacing, order, health) are edited as JSON and kept as they are
+  const rules = {};
+  if (a.type === 'webhook') {
+    Object.entries(a).filter(([k]) => !['type', 'url', 'max_attempts'].includes(k)).forEach(([k, v]) => { rules[k] = v; });
+  }
   const inputs = {
     url: h('input', { name: 'url', type: 'url', value: a.url || '', placeholder: 'https://hooks.example.com/herald' }),
     max_attempts: h('input', { name: 'max_attempts', type: 'number', min: '1', value: a.max_attempts || '' }),
@@ -44,9 +49,13 @@ async function editor(page, name) {
     users: h('input', { name: 'users', value: (a.users || []).join(', ') }),
     message: h('input', { name: 'message', value: a.message || '' }),
     script: h('input', { name: 'script', value: a.script || '', placeholder: 'trigger.audit.run.queued' }),
+    rules: h('textarea', { name: 'rules', rows: '4', spellcheck: 'false' }, Object.keys(rules).length ? pretty(rules) : ''),
   };
   const groups = {
-    webhook: h('div', {}, field('URL', inputs.url), field('Attempts at most', inputs.max_attempts, 'Default 8')),
+    webhook: h('div', {}, field('URL', inputs.url), field('Attempts at most', inputs.max_attempts, 'Default 8'),
+      field('Retries, pacing and order', inputs.rules, 'JSON, optional: {"retry": {"base_seconds": 30, '
+        + '"cap_seconds": 3600}, "max_in_flight": 4, "rate_per_second": 20, "order_by": "payload.resource.id", '
+        + '"disable_after": {"seconds": 86400, "failures": 100}}')),
     notify: h('div', {}, field('User property', inputs.user_property, 'A dotted path in the event naming the user(s)'),
       field('Or users', inputs.users, 'Comma-separated names'), field('Message', inputs.message)),
     script: h('div', {}, field('Event script', inputs.script)),
@@ -69,6 +78,11 @@ async function editor(page, name) {
     busy(save, async () => {
       const action = { type: type.value };
       if (type.value === 'webhook') {
+        const more = parseJson(inputs.rules.value, 'Retries, pacing and order');
+        if (more !== undefined && (more === null || typeof more !== 'object' || Array.isArray(more))) {
+          throw new Error('Retries, pacing and order must be a JSON object, e.g. {"max_in_flight": 4}');
+        }
+        Object.assign(action, more || {});
         action.url = inputs.url.value.trim();
         if (inputs.max_attempts.value) action.max_attempts = Number(inputs.max_attempts.value);
       } else if (type.value === 'notify') {

@@ -3,6 +3,7 @@ package herald.console;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import herald.local.LocalHerald;
 import herald.testing.ApiKeys;
 import herald.testing.Browser;
@@ -253,6 +254,33 @@ class ConsoleIT {
         event.sendKeys("{\"topic\": \"console.trig.render\", \"payload\": {\"shot\": 12}}");
         browser.find("#test-filter").click();
         browser.containing("#filter-verdict", "matches this event");
+    }
+
+    @Test
+    void aWebhookTriggerEditedInTheConsoleKeepsItsRetriesPacingAndOrder() {
+        String name = unique("console-hook-");
+        assertThat(admin.post("/api/v2/system/trigger", "{\"name\":\"" + name + "\",\"filter\":{\"topic\":\"console.hook\"},"
+                + "\"action\":{\"type\":\"webhook\",\"url\":\"https://hooks.example.com/a\",\"retry\":{\"base_seconds\":5},"
+                + "\"max_in_flight\":3,\"order_by\":\"payload.asset\"}}").status()).isEqualTo(201);
+        signIn(LocalHeraldExtension.API_KEY, "admin");
+        go("#/triggers/" + name);
+        WebElement rules = browser.shown("textarea[name=rules]");
+        assertThat(rules.getAttribute("value")).contains("max_in_flight", "order_by", "base_seconds");
+        WebElement url = browser.find("input[name=url]");
+        url.clear();
+        url.sendKeys("https://hooks.example.com/b");
+        rules.clear();
+        rules.sendKeys("{\"retry\": {\"base_seconds\": 5}, \"max_in_flight\": 3, \"order_by\": \"payload.asset\", "
+                + "\"rate_per_second\": 7}");
+        browser.find("#save").click();
+        org.awaitility.Awaitility.await("saved").atMost(java.time.Duration.ofSeconds(20)).until(() -> admin
+                .get("/api/v2/system/trigger/" + name).json().at("/action/url").asText().endsWith("/b"));
+        JsonNode action = admin.get("/api/v2/system/trigger/" + name).json().get("action");
+        assertThat(action.get("max_in_flight").asInt()).isEqualTo(3);
+        assertThat(action.get("rate_per_second").asInt()).isEqualTo(7);
+        assertThat(action.get("order_by").asText()).isEqualTo("payload.asset");
+        assertThat(action.at("/retry/base_seconds").asInt()).isEqualTo(5);
+        assertEveryFieldLabelled();
     }
 
     @Test
