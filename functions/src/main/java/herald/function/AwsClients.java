@@ -9,6 +9,8 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.core.client.builder.SdkSyncClientBuilder;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -26,26 +28,15 @@ final class AwsClients {
 
     /** A DynamoDB client; the composition root builds one per container and shares it. */
     public static DynamoDbClient dynamoDb(Environment environment) {
-        DynamoDbClientBuilder builder = DynamoDbClient.builder()
-                .httpClient(UrlConnectionHttpClient.builder()
-                        .connectionTimeout(Duration.ofSeconds(2))
-                        .socketTimeout(Duration.ofSeconds(10))
-                        .build())
-                .region(region(environment))
-                .credentialsProvider(credentials(environment));
+        DynamoDbClientBuilder builder = configured(DynamoDbClient.builder(), environment, Duration.ofSeconds(10));
         environment.optional("AWS_ENDPOINT_URL_DYNAMODB").map(URI::create).ifPresent(builder::endpointOverride);
         return builder.build();
     }
 
     /** The S3 client scripts are read with; path-style when an endpoint is set (the local S3 server needs it). */
     public static software.amazon.awssdk.services.s3.S3Client s3(Environment environment) {
-        var builder = software.amazon.awssdk.services.s3.S3Client.builder()
-                .httpClient(UrlConnectionHttpClient.builder()
-                        .connectionTimeout(Duration.ofSeconds(2))
-                        .socketTimeout(Duration.ofSeconds(5))
-                        .build())
-                .region(region(environment))
-                .credentialsProvider(credentials(environment));
+        var builder = configured(software.amazon.awssdk.services.s3.S3Client.builder(), environment,
+                Duration.ofSeconds(5));
         environment.optional("AWS_ENDPOINT_URL_S3").map(URI::create).ifPresent(endpoint -> builder
                 .endpointOverride(endpoint).forcePathStyle(true));
         return builder.build();
@@ -53,13 +44,8 @@ final class AwsClients {
 
     /** The Lambda client webhook deliveries are handed to WebhookFunction with (asynchronous invocations). */
     public static software.amazon.awssdk.services.lambda.LambdaClient lambda(Environment environment) {
-        var builder = software.amazon.awssdk.services.lambda.LambdaClient.builder()
-                .httpClient(UrlConnectionHttpClient.builder()
-                        .connectionTimeout(Duration.ofSeconds(2))
-                        .socketTimeout(Duration.ofSeconds(5))
-                        .build())
-                .region(region(environment))
-                .credentialsProvider(credentials(environment));
+        var builder = configured(software.amazon.awssdk.services.lambda.LambdaClient.builder(), environment,
+                Duration.ofSeconds(5));
         environment.optional("AWS_ENDPOINT_URL_LAMBDA").map(URI::create).ifPresent(builder::endpointOverride);
         return builder.build();
     }
@@ -73,15 +59,22 @@ final class AwsClients {
             Environment environment) {
         String endpoint = environment.optional("AWS_ENDPOINT_URL_APIGATEWAYMANAGEMENTAPI")
                 .orElseGet(() -> environment.required("WEBSOCKET_ENDPOINT"));
-        return software.amazon.awssdk.services.apigatewaymanagementapi.ApiGatewayManagementApiClient.builder()
-                .httpClient(UrlConnectionHttpClient.builder()
+        return configured(software.amazon.awssdk.services.apigatewaymanagementapi.ApiGatewayManagementApiClient.builder(),
+                environment, Duration.ofSeconds(5)).endpointOverride(URI.create(endpoint)).build();
+    }
+
+    /**
+     * A client builder with what every client of a function has: the URL-connection HTTP client (2 s to connect,
+     * {@code socketTimeout} to read), the region and the credentials.
+     */
+    private static <B extends AwsClientBuilder<B, ?> & SdkSyncClientBuilder<B, ?>> B configured(B builder,
+            Environment environment, Duration socketTimeout) {
+        return builder.httpClient(UrlConnectionHttpClient.builder()
                         .connectionTimeout(Duration.ofSeconds(2))
-                        .socketTimeout(Duration.ofSeconds(5))
+                        .socketTimeout(socketTimeout)
                         .build())
-                .endpointOverride(URI.create(endpoint))
                 .region(region(environment))
-                .credentialsProvider(credentials(environment))
-                .build();
+                .credentialsProvider(credentials(environment));
     }
 
     static Region region(Environment environment) {
