@@ -83,6 +83,7 @@ public final class DynamoDbEventStore implements EventStore {
         // Registered first: a wildcard reader must never see an event whose topic it cannot find, nor a project
         // listing miss a project that holds an event.
         topics.remember(event.topic());
+        topics.rememberDay(EventItems.createdKey(event));
         projects.remember(event.project());
         List<TransactWriteItem> actions = new ArrayList<>();
         actions.add(putEvent(item, "attribute_not_exists(#id)"));
@@ -143,6 +144,7 @@ public final class DynamoDbEventStore implements EventStore {
             }
             Event replacement = holder.map(fresh::reusing).orElse(fresh);
             topics.remember(replacement.topic());
+            topics.rememberDay(EventItems.createdKey(replacement));
             projects.remember(replacement.project());
             List<TransactWriteItem> actions = new ArrayList<>();
             actions.add(TransactWriteItem.builder().delete(Delete.builder()

@@ -72,6 +72,7 @@ public final class EventItems {
         item.put(CREATED_AT, s(Timestamps.format(event.createdAt())));
         item.put(UPDATED_AT, s(Timestamps.format(event.updatedAt())));
         item.put(CREATED_KEY, s(createdKey(event)));
+        item.put(EventsTable.TIME_SHARD, s(EventsTable.timeShard(createdKey(event), event.id())));
         if (event.expiresAt() != null) {
             item.put(EXPIRES_AT, n(event.expiresAt()));
         }

@@ -23,10 +23,16 @@ public final class TopicRegistry {
     private static final String SCOPE = "scope";
     private static final String TOPIC = "topic";
     private static final AttributeValue TOPICS_SCOPE = AttributeValue.fromS("topics");
+    private static final AttributeValue DAYS_SCOPE = AttributeValue.fromS("days");
+    private static final Map<String, AttributeValue> SINCE_KEY = Map.of(SCOPE, AttributeValue.fromS("meta"), TOPIC,
+            AttributeValue.fromS("timeIndexSince"));
 
     private final DynamoDbClient dynamoDb;
     private final String table;
     private final Set<String> known = ConcurrentHashMap.newKeySet();
+    private final Set<String> knownDays = ConcurrentHashMap.newKeySet();
+    /** Where the time index begins, once known: it is written once and never changes. */
+    private volatile String since;
 
     public TopicRegistry(DynamoDbClient dynamoDb, String table) {
         this.dynamoDb = dynamoDb;
@@ -39,6 +45,56 @@ public final class TopicRegistry {
         }
         dynamoDb.putItem(r -> r.tableName(table).item(Map.of(SCOPE, TOPICS_SCOPE, TOPIC, AttributeValue.fromS(topic))));
         known.add(topic);
+    }
+
+    /**
+     * Remembers the day of an event about to be written, before it is written (once per day per container), so that
+     * a listing over the {@code byTime} index knows which days hold events; the first event any container writes so
+     * also records where that index begins ({@link #timeIndexSince}).
+     */
+    public void rememberDay(String createdKey) {
+        if (since == null && timeIndexSince().isEmpty()) {
+            try {
+                dynamoDb.putItem(r -> r.tableName(table).item(Map.of(SCOPE, SINCE_KEY.get(SCOPE), TOPIC,
+                                SINCE_KEY.get(TOPIC), "since", AttributeValue.fromS(createdKey)))
+                        .conditionExpression("attribute_not_exists(#t)").expressionAttributeNames(Map.of("#t", TOPIC)));
+            } catch (software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException e) {
+                // another container wrote it first
+            }
+            timeIndexSince();
+        }
+        String day = EventsTable.day(createdKey);
+        if (!knownDays.contains(day)) {
+            dynamoDb.putItem(r -> r.tableName(table).item(Map.of(SCOPE, DAYS_SCOPE, TOPIC, AttributeValue.fromS(day))));
+            knownDays.add(day);
+        }
+    }
+
+    /**
+     * The {@code createdKey} from which every event is in the {@code byTime} index (events created before it were
+     * written before the index existed, and are read through their topics), or empty before the first event. Read
+     * once per container, once it exists.
+     */
+    public java.util.Optional<String> timeIndexSince() {
+        if (since == null) {
+            Map<String, AttributeValue> item = dynamoDb.getItem(r -> r.tableName(table).key(SINCE_KEY)
+                    .consistentRead(true)).item();
+            since = item == null || !item.containsKey("since") ? null : item.get("since").s();
+        }
+        return java.util.Optional.ofNullable(since);
+    }
+
+    /** The days that hold events, from {@code fromDay} to {@code toDay} (both inclusive), in order. */
+    public java.util.List<String> days(String fromDay, String toDay, boolean newestFirst) {
+        java.util.List<String> days = new java.util.ArrayList<>();
+        dynamoDb.queryPaginator(r -> r.tableName(table)
+                        .keyConditionExpression("#scope = :scope AND #day BETWEEN :from AND :to")
+                        .expressionAttributeNames(Map.of("#scope", SCOPE, "#day", TOPIC))
+                        .expressionAttributeValues(Map.of(":scope", DAYS_SCOPE, ":from", AttributeValue.fromS(fromDay),
+                                ":to", AttributeValue.fromS(toDay)))
+                        .scanIndexForward(!newestFirst))
+                .items().forEach(item -> days.add(item.get(TOPIC).s()));
+        return days;
     }
 
     /** Every registered topic, in order. */

@@ -17,6 +17,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -131,13 +132,100 @@ public final class QueryStore {
             key = "project";
             partitions = query.projects();
         } else {
-            index = EventsTable.BY_TOPIC;
-            key = EventsTable.TOPIC;
-            partitions = topics.all().stream().filter(t -> query.includeLogs() || !t.startsWith("log.")).toList();
+            return everything(query, lower, upper, backwards, wanted, itemsRead);
         }
         MergedPartitions merge = new MergedPartitions(tables, index, key, partitions, lower, upper, backwards, wanted,
                 itemsRead);
         return merge::next;
+    }
+
+    /**
+     * Every event, in creation order: from the {@code byTime} index, a day at a time (the days that hold events are
+     * registered, so empty ones cost nothing), each day a merge of its sixteen shards. What was created before the
+     * index began ({@link TopicRegistry#timeIndexSince}) is read as before, through every topic's partition.
+     */
+    private EventSource everything(EventQuery query, String lower, String upper, boolean backwards, int wanted,
+            AtomicLong itemsRead) {
+        String since = topics.timeIndexSince().orElse(null);
+        // each part is opened only when the listing reaches it: a newest-first page that the index fills never
+        // reads the topics at all
+        Supplier<EventSource> older = since != null && lower != null && lower.compareTo(since) >= 0 ? null
+                : () -> byTopics(query, lower, since == null ? upper : min(upper, since), backwards, wanted, itemsRead,
+                        since);
+        Supplier<EventSource> newer = since == null || upper != null && upper.compareTo(since) < 0 ? null
+                : () -> byDays(max(lower, since), upper, backwards, wanted, itemsRead);
+        List<Supplier<EventSource>> parts = new ArrayList<>();
+        for (Supplier<EventSource> part : backwards ? java.util.Arrays.asList(newer, older)
+                : java.util.Arrays.asList(older, newer)) {
+            if (part != null) {
+                parts.add(part);
+            }
+        }
+        var remaining = parts.iterator();
+        return new EventSource() {
+            private EventSource current;
+
+            @Override
+            public Event next() {
+                while (true) {
+                    Event event = current == null ? null : current.next();
+                    if (event != null) {
+                        return event;
+                    }
+                    if (!remaining.hasNext()) {
+                        return null;
+                    }
+                    current = remaining.next().get();
+                }
+            }
+        };
+    }
+
+    /** Every topic's partition merged: the events created before {@code since} (null: all of them). */
+    private EventSource byTopics(EventQuery query, String lower, String upper, boolean backwards, int wanted,
+            AtomicLong itemsRead, String since) {
+        List<String> partitions = topics.all().stream().filter(t -> query.includeLogs() || !t.startsWith("log."))
+                .toList();
+        MergedPartitions merge = new MergedPartitions(tables, EventsTable.BY_TOPIC, EventsTable.TOPIC, partitions,
+                lower, upper, backwards, wanted, itemsRead);
+        return () -> {
+            for (Event event = merge.next(); event != null; event = merge.next()) {
+                if (since == null || EventItems.createdKey(event).compareTo(since) < 0) {
+                    return event;
+                }
+            }
+            return null;
+        };
+    }
+
+    /** The {@code byTime} index between the bounds, a registered day after another. */
+    private EventSource byDays(String lower, String upper, boolean backwards, int wanted, AtomicLong itemsRead) {
+        List<String> days = topics.days(EventsTable.day(lower), upper == null ? "9999-12-31" : EventsTable.day(upper),
+                backwards);
+        var remaining = days.iterator();
+        return new EventSource() {
+            private MergedPartitions day;
+
+            @Override
+            public Event next() {
+                while (true) {
+                    Event event = day == null ? null : day.next();
+                    if (event != null) {
+                        return event;
+                    }
+                    if (!remaining.hasNext()) {
+                        return null;
+                    }
+                    String next = remaining.next();
+                    List<String> shards = new ArrayList<>();
+                    for (int shard = 0; shard < EventsTable.TIME_SHARDS; shard++) {
+                        shards.add(next + "#" + shard);
+                    }
+                    day = new MergedPartitions(tables, EventsTable.BY_TIME, EventsTable.TIME_SHARD, shards, lower,
+                            upper, backwards, wanted, itemsRead);
+                }
+            }
+        };
     }
 
     private Predicate<Event> filters(EventQuery query, String after, String before, AtomicLong itemsRead) {

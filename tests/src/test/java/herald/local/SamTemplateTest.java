@@ -86,7 +86,7 @@ class SamTemplateTest {
         var request = TemplateTables.request(events);
         assertThat(request.streamSpecification().streamViewTypeAsString()).isEqualTo("NEW_AND_OLD_IMAGES");
         assertThat(request.globalSecondaryIndexes()).extracting(i -> i.indexName())
-                .containsExactlyInAnyOrder("byTopic", "byProject", "byDependsOn", "byOpenJob");
+                .containsExactlyInAnyOrder("byTopic", "byProject", "byDependsOn", "byOpenJob", "byTime");
         assertThat(request.billingModeAsString()).isEqualTo("PAY_PER_REQUEST");
         assertThat(events.properties()).containsKey("TimeToLiveSpecification");
     }

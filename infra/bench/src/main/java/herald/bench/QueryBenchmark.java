@@ -89,11 +89,48 @@ final class QueryBenchmark {
                         (double) patternItems[0] / directItems[0]);
                 System.out.printf("  ratio one topic / direct Query %.2f (latency)   %.2f (items)%n", s / d,
                         (double) singleItems[0] / directItems[0]);
+                everything(dynamoDb, environment, store);
             } finally {
                 pool.shutdownNow();
                 dynamoDb.close();
             }
         }
+    }
+
+    /**
+     * The newest 100 events without topics or projects (the {@code byTime} index, a day's sixteen shards merged),
+     * with the 50 topics, then with 5,000 registered: items read and latency, which should not grow with the topics.
+     */
+    private static void everything(DynamoDbClient dynamoDb, Map<String, String> environment, QueryStore store) {
+        EventQuery newest = new EventQuery(null, null, null, null, null, null, null, null, null, false, null, null, 100,
+                null);
+        TopicRegistry registry = new TopicRegistry(dynamoDb, environment.get("TOPICS_TABLE"));
+        int many = Benchmarks.size(5_000, 60);
+        double[] millis = new double[2];
+        long[] items = new long[2];
+        for (int round = 0; round < 2; round++) {
+            if (round == 1) {
+                for (int t = TOPICS; t < many; t++) {
+                    registry.remember("bench.q.idle" + t);
+                }
+            }
+            long[] read = {0};
+            for (int i = 0; i < 10; i++) { // warm-up
+                read[0] = store.find(newest, EVERYONE).itemsRead();
+            }
+            List<Double> times = new ArrayList<>();
+            for (int i = 0; i < REPEATS; i++) {
+                times.add(time(() -> read[0] = store.find(newest, EVERYONE).itemsRead()));
+            }
+            millis[round] = Seeding.median(times);
+            items[round] = read[0];
+        }
+        System.out.printf("  newest 100 without topics (byTime index), %d topics   %10.1f %12d%n", TOPICS, millis[0],
+                items[0]);
+        System.out.printf("  newest 100 without topics (byTime index), %,d topics %10.1f %12d%n", many, millis[1],
+                items[1]);
+        System.out.printf("  ratio %,d topics / %d topics   %.2f (latency)   %.2f (items)   (goal: flat, near 1.0)%n",
+                many, TOPICS, millis[1] / millis[0], (double) items[1] / items[0]);
     }
 
     private static EventQuery query(String topic) {
@@ -126,6 +163,8 @@ final class QueryBenchmark {
                     Event event = new Event(id, id, topic(i % TOPICS), "bench", "api", null, "admin", null,
                             EventStatus.FINISHED, 0, "", Json.MAPPER.createObjectNode(), payload, at, at, null, null,
                             null);
+                    registry.rememberDay(EventItems.createdKey(event)); // as dispatch does: its day, once
+
                     writes.add(WriteRequest.builder().putRequest(PutRequest.builder()
                             .item(EventItems.toItem(event)).build()).build());
                 }
