@@ -44,6 +44,7 @@ class SamBuildIT {
                     .anyMatch(name -> name.startsWith("software.amazon.awssdk.dynamodb-"))
                     .noneMatch(name -> name.startsWith("org.graalvm") || name.startsWith("com.graphql-java")
                             || name.startsWith("software.amazon.awssdk.lambda-")
+                            || name.startsWith("software.amazon.awssdk.s3-")
                             || name.startsWith("org.junit") || name.startsWith("org.assertj"));
             try (Stream<Path> files = Files.walk(artifact)) {
                 assertThat(files.map(Path::toString)).as(id + ": no test classes")
@@ -57,6 +58,7 @@ class SamBuildIT {
                     .flatMap(layer -> names(layer.resolve("java").resolve("lib")).stream()).toList();
             if (scripted) {
                 assertThat(layerJars).as(function.logicalId() + " layers")
+                        .anyMatch(name -> name.startsWith("software.amazon.awssdk.s3-"))
                         .anyMatch(name -> name.startsWith("org.graalvm.polyglot.polyglot-"))
                         .anyMatch(name -> name.startsWith("org.graalvm.js.js-language-"));
             } else {

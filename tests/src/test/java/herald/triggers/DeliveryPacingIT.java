@@ -193,7 +193,8 @@ class DeliveryPacingIT {
 
     @Test
     void aFailingDeliveryHoldsBackOnlyItsOwnKeyUntilItIsDelivered() throws Throwable {
-        String name = trigger("ordered", ",\"order_by\":\"payload.asset\"");
+        // retried by hand below, never by the schedule meanwhile
+        String name = trigger("ordered", ",\"order_by\":\"payload.asset\",\"retry\":{\"base_seconds\":3600}");
         listener.answer(path("ordered"), 500);
         String first = dispatch("ordered", "{\"asset\":\"a1\",\"n\":1}");
         await("the first attempt failed").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(25))
