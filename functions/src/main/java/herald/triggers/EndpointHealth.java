@@ -70,7 +70,8 @@ public final class EndpointHealth {
                 before.map(TriggerAdmin::image).orElse(null), after.map(TriggerAdmin::image).orElse(null), details);
         ObjectNode payload = Json.MAPPER.createObjectNode();
         payload.put("trigger", delivery.trigger());
-        payload.put("url", delivery.url());
+        // the host, not the URL: every key that reads events reads this, and a webhook's URL may carry a token
+        payload.put("host", java.net.URI.create(delivery.url()).getHost());
         payload.put("reason", reason);
         payload.put("failures", endpoint.failures());
         payload.put("failing_since", Timestamps.format(endpoint.failingSince()));

@@ -262,6 +262,8 @@ class DeliveryPacingIT {
         assertThat(heard.at("/payload/reason").asText()).contains("2 attempts in a row failed");
         assertThat(heard.at("/payload/failures").asInt()).isEqualTo(2);
         assertThat(heard.at("/payload/last_response_code").asInt()).isEqualTo(503);
+        assertThat(heard.at("/payload/host").asText()).isEqualTo("127.0.0.1");
+        assertThat(heard.at("/payload/url").isMissingNode()).as("a URL may carry a token").isTrue();
         assertThat(reasons(name)).anySatisfy(reason -> assertThat(reason).startsWith("disabled: 2 attempts in a row"));
 
         // turned on again by an admin, it starts healthy, and the reason says so
