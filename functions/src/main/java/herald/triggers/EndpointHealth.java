@@ -62,8 +62,10 @@ public final class EndpointHealth {
             return false;
         }
         var before = triggers.get(delivery.trigger());
-        triggers.disable(delivery.trigger(), now, HERALD.name());
-        var after = triggers.get(delivery.trigger());
+        boolean turnedOff = triggers.disable(delivery.trigger(), now, HERALD.name());
+        // what disable wrote (nothing, if an admin had turned it off already), without reading it back
+        var after = !turnedOff ? before : before.map(t -> new Trigger(t.name(), t.filter(), t.pattern(), t.on(), false,
+                t.action(), t.createdAt(), now, HERALD.name(), t.deletedAt()));
         metrics.count("WebhookEndpointsDisabled");
         ObjectNode details = Json.MAPPER.createObjectNode().put("reason", "disabled: " + reason).put("is_active", false);
         events.emit(ResourceEvents.Change.UPDATED, TriggerAdmin.TYPE, delivery.trigger(), HERALD, null,
