@@ -23,6 +23,7 @@ import herald.query.QueryStore;
 import herald.realtime.Broadcaster;
 import herald.realtime.ConnectionRegistry;
 import herald.realtime.RealtimeAnnouncer;
+import herald.realtime.Resumption;
 import herald.scripting.CacheStamps;
 import herald.scripting.GitHubWebhook;
 import herald.scripting.QueuedScripts;
@@ -42,6 +43,7 @@ import herald.triggers.TriggerActions;
 import herald.triggers.TriggerAdmin;
 import herald.triggers.TriggerMatcher;
 import herald.triggers.TriggerReactions;
+import herald.triggers.TriggerReplays;
 import herald.triggers.TriggerStore;
 import herald.triggers.Triggers;
 import herald.triggers.WebhookInvoker;
@@ -226,6 +228,13 @@ final class Container {
         return once(Broadcaster.class, () -> new Broadcaster(connections(), connectionsApi(), metrics()));
     }
 
+    /** WebSocket resume: bounded by the template's ResumeMaxEvents and ResumeMaxAgeMinutes. */
+    Resumption resumption() {
+        return once(Resumption.class, () -> new Resumption(connections(), broadcaster(), queries(),
+                environment.integer("RESUME_MAX_EVENTS", 1000),
+                Duration.ofMinutes(environment.integer("RESUME_MAX_AGE_MINUTES", 120)), metrics(), clock));
+    }
+
     // enroll and query
 
     EnrollService enroll() {
@@ -333,9 +342,9 @@ final class Container {
             boolean allowPrivate = environment.flag("ALLOW_PRIVATE_WEBHOOK_URLS", false);
             WebhookInvoker invoker = environment.optional("WEBHOOK_FUNCTION")
                     .map(function -> new WebhookInvoker(lambda(), function)).orElse(null);
-            // what disables a failing trigger: where attempts are made (the triggers table and the events)
+            // what disables a failing trigger: where attempts are made (the triggers table, and events are recorded)
             EndpointHealth health = endpoints != null && environment.optional("TRIGGERS_TABLE").isPresent()
-                    && environment.optional("EVENTS_TABLE").isPresent()
+                    && environment.optional("EVENT_HASHES_TABLE").isPresent()
                     ? new EndpointHealth(store, endpoints, resourceEvents(), metrics(), clock) : null;
             Webhooks webhooks = deliveries == null ? null : new Webhooks(deliveries, endpoints, store,
                     new WebhookSender(allowPrivate, clock), invoker, health,
@@ -353,6 +362,17 @@ final class Container {
     }
 
     TriggerAdmin triggerAdmin() {
-        return once(TriggerAdmin.class, () -> new TriggerAdmin(triggers(), resourceEvents(), events(), clock));
+        return once(TriggerAdmin.class, () -> new TriggerAdmin(triggers(), resourceEvents(), events(), triggerReplays(),
+                clock));
+    }
+
+    /** Trigger replays: REPLAY_FUNCTION is where a request hands on a replay its first step did not finish. */
+    TriggerReplays triggerReplays() {
+        return once(TriggerReplays.class, () -> {
+            Optional<String> replayFunction = environment.optional("REPLAY_FUNCTION");
+            return new TriggerReplays(dynamoDb(), environment.required("DELIVERIES_TABLE"), triggers().store(),
+                    queries(), triggers().webhooks(), replayFunction.isPresent() ? lambda() : null,
+                    replayFunction.orElse(null), metrics(), clock);
+        });
     }
 }

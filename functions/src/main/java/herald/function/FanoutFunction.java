@@ -5,8 +5,10 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import herald.events.Event;
+import herald.events.EventItems;
 import herald.events.StreamImages;
 import herald.realtime.Broadcaster;
+import herald.realtime.ConnectionRegistry;
 import herald.realtime.EventMessages;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -59,7 +61,9 @@ public final class FanoutFunction implements RequestHandler<DynamodbEvent, Strea
                 String message = "INSERT".equals(record.getEventName())
                         ? EventMessages.dispatched(changed, true) : EventMessages.updated(changed, changed.progress());
                 Set<String> already = deliveredByRecord.getOrDefault(record.getEventID(), Set.of());
-                Broadcaster.Outcome outcome = broadcaster.send(changed.topic(), changed.project(), message, already);
+                boolean created = "INSERT".equals(record.getEventName());
+                Broadcaster.Outcome outcome = broadcaster.send(changed.topic(), changed.project(), message, already,
+                        new ConnectionRegistry.Held(EventItems.createdKey(changed), changed.id(), created));
                 if (!outcome.failed().isEmpty()) {
                     Set<String> delivered = new java.util.HashSet<>(already);
                     delivered.addAll(outcome.delivered());

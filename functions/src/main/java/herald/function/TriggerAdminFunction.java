@@ -14,7 +14,8 @@ import java.util.Map;
 
 /**
  * {@code TriggerAdminFunction}: {@code /api/v2/system/trigger[/{name}]}, a trigger's deliveries (retry, cancel,
- * recover) and the deliveries of a state across triggers ({@code /api/v2/system/deliveries}), for admins.
+ * recover), its replays (start, list, read, cancel) and the deliveries of a state across triggers
+ * ({@code /api/v2/system/deliveries}), for admins.
  *
  * <p>Thread-safe.
  */
@@ -56,6 +57,14 @@ public final class TriggerAdminFunction implements RequestHandler<APIGatewayV2HT
                         admin.cancel(name(request), request.pathParameter("id").orElse(""), request.principal())))
                 .on("POST " + TRIGGERS + "/{name}/recover", request -> ApiResponses.json(200,
                         admin.recover(name(request), request.jsonBody(), request.principal())))
+                .on("POST " + TRIGGERS + "/{name}/replay", request -> ApiResponses.json(202,
+                        admin.replay(name(request), request.jsonBody(), request.principal())))
+                .on("GET " + TRIGGERS + "/{name}/replay", request -> ApiResponses.json(200, Map.of("resource",
+                        admin.replays(name(request)))))
+                .on("GET " + TRIGGERS + "/{name}/replay/{id}", request -> ApiResponses.json(200,
+                        admin.replay(name(request), request.pathParameter("id").orElse(""))))
+                .on("POST " + TRIGGERS + "/{name}/replay/{id}/cancel", request -> ApiResponses.json(200,
+                        admin.cancelReplay(name(request), request.pathParameter("id").orElse(""), request.principal())))
                 .on("GET /api/v2/system/deliveries", request -> ApiResponses.json(200, Map.of("resource",
                         admin.deliveriesInState(request.queryParameter("status").orElse(null),
                                 request.queryParameter("since").orElse(null), limit(request)))))

@@ -103,6 +103,10 @@ public final class Routes {
         routes.add(route("TriggerAdminFunction", "POST", triggers + "/{name}/deliveries/{id}/retry", ADMIN, true));
         routes.add(route("TriggerAdminFunction", "POST", triggers + "/{name}/deliveries/{id}/cancel", ADMIN, true));
         routes.add(route("TriggerAdminFunction", "POST", triggers + "/{name}/recover", ADMIN, true));
+        routes.add(route("TriggerAdminFunction", "POST", triggers + "/{name}/replay", ADMIN, true));
+        routes.add(route("TriggerAdminFunction", "GET", triggers + "/{name}/replay", ADMIN, true));
+        routes.add(route("TriggerAdminFunction", "GET", triggers + "/{name}/replay/{id}", ADMIN, true));
+        routes.add(route("TriggerAdminFunction", "POST", triggers + "/{name}/replay/{id}/cancel", ADMIN, true));
         routes.add(route("TriggerAdminFunction", "GET", "/api/v2/system/deliveries", ADMIN, true));
         ALL = Collections.unmodifiableList(routes);
         for (Route route : ALL) {

@@ -104,10 +104,11 @@ final class MergedPartitions {
 
     /**
      * Merges the partitions {@code values} of {@code index} (partition key {@code keyAttribute}), between the
-     * inclusive bounds {@code lower} and {@code upper} (null: open), newest first when {@code backwards}.
+     * inclusive bounds {@code lower} and {@code upper} (null: open), newest first when {@code backwards}, in pages
+     * sized for {@code wanted} events in all and at most {@code maxPage}.
      */
     MergedPartitions(QueryStore.Tables tables, String index, String keyAttribute, List<String> values, String lower,
-            String upper, boolean backwards, int wanted, AtomicLong itemsRead) {
+            String upper, boolean backwards, int wanted, int maxPage, AtomicLong itemsRead) {
         this.dynamoDb = tables.dynamoDb();
         this.table = tables.eventsTable();
         this.index = index;
@@ -116,7 +117,9 @@ final class MergedPartitions {
         this.upper = upper;
         this.backwards = backwards;
         // Enough to fill the page from one partition when it holds everything, small when spread over many.
-        this.pageSize = Math.max(10, Math.min(wanted + 1, 2 * (wanted + 1) / Math.max(1, values.size()) + 5));
+        // Never more than maxPage, for a reader that starts on the first events while the rest is read.
+        int share = Math.max(10, Math.min(wanted + 1, 2 * (wanted + 1) / Math.max(1, values.size()) + 5));
+        this.pageSize = Math.min(maxPage, share);
         this.itemsRead = itemsRead;
         values.forEach(v -> partitions.add(new Partition(v)));
     }

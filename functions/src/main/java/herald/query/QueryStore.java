@@ -38,6 +38,11 @@ public final class QueryStore {
 
     /** The most items one request may read before it answers with what it has. */
     public static final int MAX_ITEMS_READ = 20_000;
+    /**
+     * The largest page {@link #between} reads from a partition: its readers go through everything in the range and
+     * act on it as they go (a resume posts it), so a page's worth is what they wait for before they start.
+     */
+    static final int STREAM_PAGE = 250;
 
     record Tables(DynamoDbClient dynamoDb, String eventsTable) {
     }
@@ -75,7 +80,7 @@ public final class QueryStore {
         List<Event> page = new ArrayList<>();
         boolean more = false;
         String resumeAt = null;
-        EventSource source = source(query, lower, upper, backwards, wanted, itemsRead);
+        EventSource source = source(query, lower, upper, backwards, wanted, itemsRead, Integer.MAX_VALUE);
         for (Event event = source.next(); event != null; event = source.next()) {
             if (!keep.test(event)) {
                 if (itemsRead.get() >= MAX_ITEMS_READ) {
@@ -103,13 +108,54 @@ public final class QueryStore {
                 : new Page(page, more, fromStart, resumeAt, itemsRead.get());
     }
 
+    /**
+     * The stored events of the topics that {@code topicPatterns} name (null: every topic, logs included) strictly
+     * between the positions {@code after} and {@code before} (null: open), oldest first, or newest first when
+     * {@code backwards}; read lazily, {@code wanted} at a time from each partition, counting what it reads into
+     * {@code itemsRead}. Nothing is filtered by caller: a reader that serves one (a WebSocket resume) filters.
+     */
+    public java.util.Iterator<Event> between(List<String> topicPatterns, String after, String before, boolean backwards,
+            int wanted, AtomicLong itemsRead) {
+        EventQuery query = new EventQuery(null, topicPatterns, null, null, null, null, null, null, null, true,
+                null, null, null, null);
+        EventSource source = source(query, after, before, backwards, wanted, itemsRead, STREAM_PAGE);
+        return new java.util.Iterator<>() {
+            private Event next = advance();
+
+            private Event advance() {
+                for (Event event = source.next(); event != null; event = source.next()) {
+                    String position = EventItems.createdKey(event);
+                    if (!position.equals(after) && !position.equals(before)) {
+                        return event;
+                    }
+                }
+                return null;
+            }
+
+            @Override
+            public boolean hasNext() {
+                return next != null;
+            }
+
+            @Override
+            public Event next() {
+                if (next == null) {
+                    throw new java.util.NoSuchElementException();
+                }
+                Event event = next;
+                next = advance();
+                return event;
+            }
+        };
+    }
+
     /** Where the events come from, in creation order (newest first when backwards). */
     private interface EventSource {
         Event next();
     }
 
     private EventSource source(EventQuery query, String lower, String upper, boolean backwards, int wanted,
-            AtomicLong itemsRead) {
+            AtomicLong itemsRead, int maxPage) {
         if (query.ids() != null) {
             List<Event> found = byIds(query.ids(), itemsRead);
             found.removeIf(e -> !within(EventItems.createdKey(e), lower, upper));
@@ -132,10 +178,10 @@ public final class QueryStore {
             key = "project";
             partitions = query.projects();
         } else {
-            return everything(query, lower, upper, backwards, wanted, itemsRead);
+            return everything(query, lower, upper, backwards, wanted, itemsRead, maxPage);
         }
         MergedPartitions merge = new MergedPartitions(tables, index, key, partitions, lower, upper, backwards, wanted,
-                itemsRead);
+                maxPage, itemsRead);
         return merge::next;
     }
 
@@ -145,15 +191,15 @@ public final class QueryStore {
      * index began ({@link TopicRegistry#timeIndexSince}) is read as before, through every topic's partition.
      */
     private EventSource everything(EventQuery query, String lower, String upper, boolean backwards, int wanted,
-            AtomicLong itemsRead) {
+            AtomicLong itemsRead, int maxPage) {
         String since = topics.timeIndexSince().orElse(null);
         // each part is opened only when the listing reaches it: a newest-first page that the index fills never
         // reads the topics at all
         Supplier<EventSource> older = since != null && lower != null && lower.compareTo(since) >= 0 ? null
                 : () -> byTopics(query, lower, since == null ? upper : min(upper, since), backwards, wanted, itemsRead,
-                        since);
+                        since, maxPage);
         Supplier<EventSource> newer = since == null || upper != null && upper.compareTo(since) < 0 ? null
-                : () -> byDays(max(lower, since), upper, backwards, wanted, itemsRead);
+                : () -> byDays(max(lower, since), upper, backwards, wanted, itemsRead, maxPage);
         List<Supplier<EventSource>> parts = new ArrayList<>();
         for (Supplier<EventSource> part : backwards ? java.util.Arrays.asList(newer, older)
                 : java.util.Arrays.asList(older, newer)) {
@@ -183,11 +229,11 @@ public final class QueryStore {
 
     /** Every topic's partition merged: the events created before {@code since} (null: all of them). */
     private EventSource byTopics(EventQuery query, String lower, String upper, boolean backwards, int wanted,
-            AtomicLong itemsRead, String since) {
+            AtomicLong itemsRead, String since, int maxPage) {
         List<String> partitions = topics.all().stream().filter(t -> query.includeLogs() || !t.startsWith("log."))
                 .toList();
         MergedPartitions merge = new MergedPartitions(tables, EventsTable.BY_TOPIC, EventsTable.TOPIC, partitions,
-                lower, upper, backwards, wanted, itemsRead);
+                lower, upper, backwards, wanted, maxPage, itemsRead);
         return () -> {
             for (Event event = merge.next(); event != null; event = merge.next()) {
                 if (since == null || EventItems.createdKey(event).compareTo(since) < 0) {
@@ -199,7 +245,8 @@ public final class QueryStore {
     }
 
     /** The {@code byTime} index between the bounds, a registered day after another. */
-    private EventSource byDays(String lower, String upper, boolean backwards, int wanted, AtomicLong itemsRead) {
+    private EventSource byDays(String lower, String upper, boolean backwards, int wanted, AtomicLong itemsRead,
+            int maxPage) {
         List<String> days = topics.days(EventsTable.day(lower), upper == null ? "9999-12-31" : EventsTable.day(upper),
                 backwards);
         var remaining = days.iterator();
@@ -222,7 +269,7 @@ public final class QueryStore {
                         shards.add(next + "#" + shard);
                     }
                     day = new MergedPartitions(tables, EventsTable.BY_TIME, EventsTable.TIME_SHARD, shards, lower,
-                            upper, backwards, wanted, itemsRead);
+                            upper, backwards, wanted, maxPage, itemsRead);
                 }
             }
         };
@@ -308,10 +355,19 @@ public final class QueryStore {
         return response.count() > 0;
     }
 
+    /** The stored events with these ids (strongly consistent reads, by key), those that exist and have not expired. */
+    public List<Event> byIds(List<String> ids) {
+        return byIds(ids, new AtomicLong(), true);
+    }
+
     private List<Event> byIds(List<String> ids, AtomicLong itemsRead) {
+        return byIds(ids, itemsRead, false);
+    }
+
+    private List<Event> byIds(List<String> ids, AtomicLong itemsRead, boolean consistent) {
         // an id not in the id format names no event: it is not asked for
         List<String> wellFormed = ids.stream().filter(EventIds::isValid).toList();
-        var items = BatchGet.items(tables.dynamoDb(), tables.eventsTable(), EventsTable.ID, wellFormed, false);
+        var items = BatchGet.items(tables.dynamoDb(), tables.eventsTable(), EventsTable.ID, wellFormed, consistent);
         itemsRead.addAndGet(items.size());
         Instant now = Instant.now();
         return items.stream().map(EventItems::fromItem).filter(e -> !e.isExpired(now))

@@ -54,8 +54,14 @@ public final class Broadcaster implements KeyConnections {
         this.connections = connections;
     }
 
-    /** Sends {@code message} to the subscribers of {@code topic}, except those in {@code alreadyDelivered}. */
-    public Outcome send(String topic, String project, String message, Set<String> alreadyDelivered) {
+    /**
+     * Sends {@code message} to the subscribers of {@code topic}, except those in {@code alreadyDelivered}. A stored
+     * event ({@code stored}: its position and id; null for a fire-and-forget event or a progress report) goes to a
+     * resuming connection's buffer instead, and a created one reaches a connection that resumed only when its replay
+     * did not send it ({@link Resumption}).
+     */
+    public Outcome send(String topic, String project, String message, Set<String> alreadyDelivered,
+            ConnectionRegistry.Held stored) {
         if (message.getBytes(StandardCharsets.UTF_8).length > MAX_MESSAGE_BYTES) {
             LOG.warn("A message of topic {} is over 128 KB and was not sent; keep summaries small", topic);
             return new Outcome(Set.of(), Set.of());
@@ -70,7 +76,9 @@ public final class Broadcaster implements KeyConnections {
                 continue;
             }
             posts.add(CompletableFuture.runAsync(() -> {
-                if (post(id, data)) {
+                if (stored != null && !dueLive(subscriber, stored)) {
+                    delivered.add(id);
+                } else if (post(id, data)) {
                     delivered.add(id);
                 } else {
                     failed.add(id);
@@ -79,6 +87,39 @@ public final class Broadcaster implements KeyConnections {
         }
         CompletableFuture.allOf(posts.toArray(CompletableFuture[]::new)).join();
         return counted(new Outcome(Set.copyOf(delivered), Set.copyOf(failed)));
+    }
+
+    /**
+     * Whether a stored event goes to the subscriber now: not while it resumes (the event goes to its buffer, and the
+     * replay sends it), nor when the replay it ended sent the event already.
+     */
+    private boolean dueLive(ConnectionRegistry.Subscriber subscriber, ConnectionRegistry.Held stored) {
+        String id = subscriber.connectionId();
+        if (subscriber.holding()) {
+            if (registry.hold(id, stored)) {
+                return false;
+            }
+            // the replay ended after the subscription was read: its seam is on the connection
+            return !stored.created() || !registry.sentByReplay(id, stored);
+        }
+        if (!stored.created() || subscriber.seam() == null || stored.position().compareTo(subscriber.seam()) > 0) {
+            return true;
+        }
+        return stored.position().compareTo(subscriber.floor()) > 0 && !registry.sentByReplay(id, stored);
+    }
+
+    /**
+     * Posts messages to one connection, one after another in the order given; false as soon as one cannot be
+     * delivered (the connection is gone, or its buffer stays full).
+     */
+    public boolean sendInOrder(String connectionId, List<String> messages) {
+        for (String message : messages) {
+            if (attempt(connectionId, SdkBytes.fromUtf8String(message)) != Posted.DELIVERED) {
+                return false;
+            }
+        }
+        metrics.count("FanoutPosts", messages.size());
+        return true;
     }
 
     private Outcome counted(Outcome outcome) {
@@ -131,24 +172,30 @@ public final class Broadcaster implements KeyConnections {
         return registry;
     }
 
+    private enum Posted { DELIVERED, GONE, FAILED }
+
     /** Posts to one connection; true when delivered, or when the connection is gone (nothing left to do). */
     private boolean post(String connectionId, SdkBytes data) {
+        return attempt(connectionId, data) != Posted.FAILED;
+    }
+
+    private Posted attempt(String connectionId, SdkBytes data) {
         for (int attempt = 0; attempt < 5; attempt++) {
             try {
                 connections.postToConnection(r -> r.connectionId(connectionId).data(data));
-                return true;
+                return Posted.DELIVERED;
             } catch (GoneException gone) {
                 registry.close(connectionId);
-                return true;
+                return Posted.GONE;
             } catch (LimitExceededException full) {
                 if (!FULL_BUFFER.pause(attempt)) {
-                    return false;
+                    return Posted.FAILED;
                 }
             } catch (RuntimeException e) {
                 LOG.warn("Posting to connection {} failed: {}", connectionId, e.toString());
-                return false;
+                return Posted.FAILED;
             }
         }
-        return false;
+        return Posted.FAILED;
     }
 }

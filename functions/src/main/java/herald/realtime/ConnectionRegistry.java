@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Set;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 
 /**
  * The open WebSocket connections and what each subscribed to. A connection is an item of the connections table;
@@ -30,9 +31,20 @@ public final class ConnectionRegistry {
      * them all (for heartbeats) is a few Queries and no partition of the index takes every connection's writes.
      */
     static final int SHARDS = 8;
+    /** The most events a resuming connection's buffer holds (about 100 bytes each, far below an item's 400 KB). */
+    static final int MAX_HELD = 2_000;
 
-    /** A subscriber: the connection, and the project it set (null: every project). */
-    public record Subscriber(String connectionId, String project) {
+    /**
+     * A subscriber: the connection, the project it set (null: every project), and where it stands in a resume
+     * ({@link Resumption}): {@code holding} while its replay runs (stored events go to its buffer, not to it), and
+     * after that the {@code seam} (the newest position the replay sent) and the {@code floor} below which every event
+     * was the replay's to send.
+     */
+    public record Subscriber(String connectionId, String project, boolean holding, String seam, String floor) {
+    }
+
+    /** A stored event the fan-out put in a resuming connection's buffer: its position, id, and whether it was created. */
+    public record Held(String position, String id, boolean created) {
     }
 
     private final DynamoDbClient dynamoDb;
@@ -64,31 +76,16 @@ public final class ConnectionRegistry {
 
     /**
      * Authenticates a connection and replaces its subscriptions and project, as a re-sent auth message does. Nothing
-     * reaches it once its key expires ({@code keyExpiresAt}, null: never).
+     * reaches it once its key expires ({@code keyExpiresAt}, null: never). A {@code holding} connection is about to
+     * resume: until {@link #release} the fan-out puts its stored events in its buffer instead of sending them. The
+     * connection's item is written before its subscriptions, so a fan-out that finds a subscription finds its buffer.
      */
     public void subscribe(String connectionId, Principal principal, Instant keyExpiresAt, Subscriptions subscriptions,
-            String project) {
+            String project, boolean holding) {
         long expiresAt = clock.instant().getEpochSecond() + LIFETIME_SECONDS;
         removeSubscriptions(connectionId);
         Map<String, List<String>> byBucket = new LinkedHashMap<>();
         subscriptions.entries().forEach(e -> byBucket.computeIfAbsent(Subscriptions.bucket(e), b -> new ArrayList<>()).add(e));
-        byBucket.forEach((bucket, entries) -> {
-            Map<String, AttributeValue> item = new HashMap<>();
-            item.put("bucket", s(bucket));
-            item.put("connectionId", s(connectionId));
-            item.put("subscriptions", AttributeValue.fromL(entries.stream().map(ConnectionRegistry::s).toList()));
-            item.put("expiresAt", n(expiresAt));
-            putKeyExpiry(item, keyExpiresAt);
-            if (project != null) {
-                item.put("project", s(project));
-            }
-            if (principal.projects() != null) {
-                // a key limited to projects: what it may receive, whatever project it subscribed to
-                item.put("allowedProjects", principal.projects().isEmpty() ? AttributeValue.fromL(List.of())
-                        : AttributeValue.fromSs(new ArrayList<>(principal.projects())));
-            }
-            dynamoDb.putItem(r -> r.tableName(subscriptionsTable).item(item));
-        });
         Map<String, AttributeValue> connection = new HashMap<>();
         connection.put("connectionId", s(connectionId));
         connection.put("principal", s(principal.name()));
@@ -102,7 +99,31 @@ public final class ConnectionRegistry {
         if (!byBucket.isEmpty()) {
             connection.put("buckets", AttributeValue.fromSs(new ArrayList<>(byBucket.keySet())));
         }
+        if (holding) {
+            connection.put("holding", AttributeValue.fromBool(true));
+            connection.put("buffer", AttributeValue.fromL(List.of()));
+        }
         dynamoDb.putItem(r -> r.tableName(connectionsTable).item(connection));
+        byBucket.forEach((bucket, entries) -> {
+            Map<String, AttributeValue> item = new HashMap<>();
+            item.put("bucket", s(bucket));
+            item.put("connectionId", s(connectionId));
+            item.put("subscriptions", AttributeValue.fromL(entries.stream().map(ConnectionRegistry::s).toList()));
+            item.put("expiresAt", n(expiresAt));
+            putKeyExpiry(item, keyExpiresAt);
+            if (project != null) {
+                item.put("project", s(project));
+            }
+            if (holding) {
+                item.put("holding", AttributeValue.fromBool(true));
+            }
+            if (principal.projects() != null) {
+                // a key limited to projects: what it may receive, whatever project it subscribed to
+                item.put("allowedProjects", principal.projects().isEmpty() ? AttributeValue.fromL(List.of())
+                        : AttributeValue.fromSs(new ArrayList<>(principal.projects())));
+            }
+            dynamoDb.putItem(r -> r.tableName(subscriptionsTable).item(item));
+        });
     }
 
     /** Forgets a connection and its subscriptions: on {@code $disconnect}, or when a post finds it gone. */
@@ -135,7 +156,9 @@ public final class ConnectionRegistry {
                 List<String> entries = item.get("subscriptions").l().stream().map(AttributeValue::s).toList();
                 if (projectAccepts && Subscriptions.of(entries).matches(topic)) {
                     String id = item.get("connectionId").s();
-                    found.put(id, new Subscriber(id, subscribedProject));
+                    found.put(id, new Subscriber(id, subscribedProject,
+                            item.containsKey("holding") && Boolean.TRUE.equals(item.get("holding").bool()),
+                            text(item, "resumeSeam"), text(item, "resumeFloor")));
                 }
             }
         }
@@ -157,6 +180,141 @@ public final class ConnectionRegistry {
             }
         }
         return found;
+    }
+
+    /**
+     * Puts a stored event in a resuming connection's buffer; false when the connection is no longer holding (its
+     * replay has ended: the caller decides by the seam instead). A buffer that would outgrow its item is not written,
+     * and the replay that reads it finds {@code overflowed} set and answers with a resync.
+     */
+    public boolean hold(String connectionId, Held held) {
+        AttributeValue entry = AttributeValue.fromM(Map.of("p", s(held.position()), "i", s(held.id()),
+                "c", AttributeValue.fromBool(held.created())));
+        try {
+            dynamoDb.updateItem(r -> r.tableName(connectionsTable).key(Map.of("connectionId", s(connectionId)))
+                    .updateExpression("SET #buffer = list_append(#buffer, :entry)")
+                    .conditionExpression("#holding = :true AND size(#buffer) < :most")
+                    .expressionAttributeNames(Map.of("#buffer", "buffer", "#holding", "holding"))
+                    .expressionAttributeValues(Map.of(":entry", AttributeValue.fromL(List.of(entry)),
+                            ":true", AttributeValue.fromBool(true), ":most", n(MAX_HELD))));
+            return true;
+        } catch (ConditionalCheckFailedException notHolding) {
+            try {
+                dynamoDb.updateItem(r -> r.tableName(connectionsTable).key(Map.of("connectionId", s(connectionId)))
+                        .updateExpression("SET overflowed = :true")
+                        .conditionExpression("#holding = :true")
+                        .expressionAttributeNames(Map.of("#holding", "holding"))
+                        .expressionAttributeValues(Map.of(":true", AttributeValue.fromBool(true))));
+                return true;
+            } catch (ConditionalCheckFailedException released) {
+                return false;
+            }
+        }
+    }
+
+    /** What a resuming connection's buffer held, and whether it overflowed; null when the connection is gone. */
+    public record Buffer(List<Held> held, boolean overflowed) {
+    }
+
+    /**
+     * Takes what a resuming connection's buffer holds, oldest first, and empties it: a read, then a write on the
+     * condition that nothing was added in between (else it reads again). Null when the connection is gone or no
+     * longer holding.
+     */
+    public Buffer drain(String connectionId) {
+        while (true) {
+            var item = dynamoDb.getItem(r -> r.tableName(connectionsTable)
+                    .key(Map.of("connectionId", s(connectionId))).consistentRead(true)).item();
+            if (item == null || !item.containsKey("holding")) {
+                return null;
+            }
+            List<AttributeValue> entries = item.containsKey("buffer") ? item.get("buffer").l() : List.of();
+            boolean overflowed = item.containsKey("overflowed");
+            if (!entries.isEmpty()) {
+                try {
+                    dynamoDb.updateItem(r -> r.tableName(connectionsTable).key(Map.of("connectionId", s(connectionId)))
+                            .updateExpression("SET #buffer = :empty")
+                            .conditionExpression("size(#buffer) = :read")
+                            .expressionAttributeNames(Map.of("#buffer", "buffer"))
+                            .expressionAttributeValues(Map.of(":empty", AttributeValue.fromL(List.of()),
+                                    ":read", n(entries.size()))));
+                } catch (ConditionalCheckFailedException added) {
+                    continue;
+                }
+            }
+            List<Held> held = new ArrayList<>();
+            for (AttributeValue entry : entries) {
+                held.add(new Held(entry.m().get("p").s(), entry.m().get("i").s(), entry.m().get("c").bool()));
+            }
+            return new Buffer(held, overflowed);
+        }
+    }
+
+    /**
+     * Ends a connection's replay: from now on the fan-out sends its events, but a created event at or before
+     * {@code seam} (the newest position the replay sent, null: it sent none) only when the replay did not: never at or
+     * below {@code floor}, and above it unless its id is in {@code replayed}. False when the buffer is not empty
+     * (the caller drains it and tries again) or the connection is gone.
+     */
+    public boolean release(String connectionId, String seam, String floor, Set<String> replayed) {
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(":zero", n(0), ":true", AttributeValue.fromBool(true)));
+        StringBuilder set = new StringBuilder();
+        if (seam != null) {
+            values.put(":seam", s(seam));
+            values.put(":floor", s(floor));
+            set.append("SET resumeSeam = :seam, resumeFloor = :floor");
+            if (!replayed.isEmpty()) {
+                values.put(":replayed", AttributeValue.fromSs(new ArrayList<>(replayed)));
+                set.append(", resumeSent = :replayed");
+            }
+        }
+        try {
+            dynamoDb.updateItem(r -> r.tableName(connectionsTable).key(Map.of("connectionId", s(connectionId)))
+                    .updateExpression(set + " REMOVE #holding, #buffer, overflowed")
+                    .conditionExpression("#holding = :true AND size(#buffer) = :zero")
+                    .expressionAttributeNames(Map.of("#holding", "holding", "#buffer", "buffer"))
+                    .expressionAttributeValues(values));
+        } catch (ConditionalCheckFailedException notYet) {
+            return false;
+        }
+        var item = dynamoDb.getItem(r -> r.tableName(connectionsTable)
+                .key(Map.of("connectionId", s(connectionId))).consistentRead(true)).item();
+        for (String bucket : item != null && item.containsKey("buckets") ? item.get("buckets").ss() : List.<String>of()) {
+            Map<String, AttributeValue> subscriptionValues = new HashMap<>();
+            StringBuilder update = new StringBuilder();
+            if (seam != null) {
+                subscriptionValues.put(":seam", s(seam));
+                subscriptionValues.put(":floor", s(floor));
+                update.append("SET resumeSeam = :seam, resumeFloor = :floor ");
+            }
+            try {
+                dynamoDb.updateItem(r -> r.tableName(subscriptionsTable)
+                        .key(Map.of("bucket", s(bucket), "connectionId", s(connectionId)))
+                        .updateExpression(update + "REMOVE #holding")
+                        .conditionExpression("attribute_exists(connectionId)")
+                        .expressionAttributeNames(Map.of("#holding", "holding"))
+                        .expressionAttributeValues(subscriptionValues.isEmpty() ? null : subscriptionValues));
+            } catch (ConditionalCheckFailedException gone) {
+                // replaced by a newer auth message, or closed
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Whether the replay that ended on this connection had a created event to send: at or below its floor every
+     * event was the replay's; between floor and seam, those whose ids it recorded. The fan-out asks only for an event
+     * at or before the seam, which reaches it late (a write that took long, or a stream that lagged).
+     */
+    public boolean sentByReplay(String connectionId, Held stored) {
+        var item = dynamoDb.getItem(r -> r.tableName(connectionsTable)
+                .key(Map.of("connectionId", s(connectionId))).consistentRead(true)
+                .projectionExpression("resumeSeam, resumeFloor, resumeSent")).item();
+        if (item == null || !item.containsKey("resumeSeam") || stored.position().compareTo(item.get("resumeSeam").s()) > 0) {
+            return false;
+        }
+        return stored.position().compareTo(item.get("resumeFloor").s()) <= 0
+                || item.containsKey("resumeSent") && item.get("resumeSent").ss().contains(stored.id());
     }
 
     /** Every connection the key named {@code keyName} authenticated, live or not: the ones to close when it changes. */
@@ -220,6 +378,10 @@ public final class ConnectionRegistry {
             dynamoDb.deleteItem(r -> r.tableName(subscriptionsTable)
                     .key(Map.of("bucket", s(bucket), "connectionId", s(connectionId))));
         }
+    }
+
+    private static String text(Map<String, AttributeValue> item, String name) {
+        return item.containsKey(name) ? item.get(name).s() : null;
     }
 
     private static AttributeValue s(String value) {

@@ -21,6 +21,6 @@ public final class RealtimeAnnouncer implements EventAnnouncer {
 
     @Override
     public void dispatched(Event event) {
-        broadcaster.send(event.topic(), event.project(), EventMessages.dispatched(event, false), Set.of());
+        broadcaster.send(event.topic(), event.project(), EventMessages.dispatched(event, false), Set.of(), null);
     }
 }

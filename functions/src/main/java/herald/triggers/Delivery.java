@@ -12,13 +12,14 @@ import java.util.Set;
  * One event sent to one trigger's webhook: its id (the {@code webhook-id}, the same on every attempt), the body,
  * where it goes, its state, its attempts, when the next is due, the retry and pacing rules it started with, the value
  * it is ordered by ({@code orderKey}, when the trigger orders), and notes of what people did to it (a retry, a
- * recovery, a cancel). States: {@code pending} (an attempt is due, now or after a
+ * recovery, a cancel), and the replay that made it ({@code replayId}, null for one made by an event as it happened).
+ * States: {@code pending} (an attempt is due, now or after a
  * backoff), {@code delivering} (an attempt is being made, under a lease), {@code delivered}, {@code failed} (no
  * attempt left: the dead letter, until it is retried or recovered) and {@code cancelled}.
  */
 public record Delivery(String trigger, String id, String eventId, String topic, String url, String body, String status,
         List<WebhookSender.Attempt> attempts, int maxAttempts, Instant nextAttemptAt, Instant createdAt,
-        RetryPolicy retry, List<Note> notes, DeliveryRules rules, String orderKey) {
+        RetryPolicy retry, List<Note> notes, DeliveryRules rules, String orderKey, String replayId) {
 
     public static final String PENDING = "pending";
     public static final String DELIVERING = "delivering";
@@ -46,7 +47,7 @@ public record Delivery(String trigger, String id, String eventId, String topic, 
             all.add(note);
         }
         return new Delivery(trigger, id, eventId, topic, url, body, state, madeAttempts, attemptsAllowed, next,
-                createdAt, retry, all, rules, orderKey);
+                createdAt, retry, all, rules, orderKey, replayId);
     }
 
     boolean finished() {
@@ -69,6 +70,10 @@ public record Delivery(String trigger, String id, String eventId, String topic, 
         json.setAll(rules.toJson());
         if (orderKey != null) {
             json.put("order_key", orderKey);
+        }
+        json.put("replay", replayId != null);
+        if (replayId != null) {
+            json.put("replay_id", replayId);
         }
         var list = json.putArray("attempts");
         for (WebhookSender.Attempt attempt : attempts) {

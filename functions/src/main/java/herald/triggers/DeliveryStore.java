@@ -30,7 +30,7 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
  *   first by a merge of eight Queries, with no hot key.</li>
  * </ul>
  * Deliveries expire after 30 days. Beside a trigger's deliveries, its partition holds what its senders share
- * ({@link EndpointStore}: ids that do not begin {@code msg_}).
+ * ({@link EndpointStore}) and its replays ({@link TriggerReplays}): ids that do not begin {@code msg_}.
  *
  * <p>Thread-safe.
  */
@@ -112,6 +112,14 @@ public final class DeliveryStore {
         } catch (ConditionalCheckFailedException e) {
             // taken meanwhile
         }
+    }
+
+    /** Whether the replay {@code replayId} of the trigger was cancelled (its deliveries not yet made are dropped). */
+    public boolean replayCancelled(String trigger, String replayId) {
+        Map<String, AttributeValue> item = dynamoDb.getItem(r -> r.tableName(table).consistentRead(true)
+                .key(Map.of("trigger", AttributeValue.fromS(trigger), "id", AttributeValue.fromS(replayId)))
+                .projectionExpression("#s").expressionAttributeNames(Map.of("#s", "state"))).item();
+        return item != null && item.containsKey("state") && item.get("state").s().equals(TriggerReplays.CANCELLED);
     }
 
     public Optional<Delivery> get(String trigger, String id) {
@@ -211,6 +219,9 @@ public final class DeliveryStore {
         if (d.orderKey() != null) {
             item.put("orderKey", AttributeValue.fromS(d.orderKey()));
         }
+        if (d.replayId() != null) {
+            item.put("replayId", AttributeValue.fromS(d.replayId()));
+        }
         List<AttributeValue> attempts = new ArrayList<>();
         for (WebhookSender.Attempt a : d.attempts()) {
             Map<String, AttributeValue> m = new HashMap<>();
@@ -274,6 +285,7 @@ public final class DeliveryStore {
                 RetryPolicy.of(retry, Duration.ofSeconds(retry.path("base_seconds").asLong(30))), notes,
                 item.containsKey("rules") ? DeliveryRules.fromJson(Json.readStored(item.get("rules").s()))
                         : DeliveryRules.NONE,
-                item.containsKey("orderKey") ? item.get("orderKey").s() : null);
+                item.containsKey("orderKey") ? item.get("orderKey").s() : null,
+                item.containsKey("replayId") ? item.get("replayId").s() : null);
     }
 }

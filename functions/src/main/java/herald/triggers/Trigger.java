@@ -36,7 +36,8 @@ public record Trigger(String name, JsonNode filter, String pattern, On on, boole
         }
     }
 
-    static final Set<String> FIELDS = Set.of("name", "filter", "on", "is_active", "isActive", "action");
+    /** What a trigger's body may hold; {@code start} (creation only) asks for a replay, see TriggerAdmin. */
+    static final Set<String> FIELDS = Set.of("name", "filter", "on", "is_active", "isActive", "action", "start");
     static final int DEFAULT_ATTEMPTS = 8;
 
     public String actionType() {
@@ -45,7 +46,7 @@ public record Trigger(String name, JsonNode filter, String pattern, On on, boole
 
     /** A trigger from a request body; {@code previous} is the trigger a PATCH changes (null to create). */
     static Trigger from(JsonBody body, String pathName, Trigger previous, Instant now, String user) {
-        body.requireKnownFields(FIELDS, "a trigger has name, filter, on, is_active and action");
+        body.requireKnownFields(FIELDS, "a trigger has name, filter, on, is_active and action (and start, when it is created)");
         String name = body.string("name").orElse(pathName);
         if (name == null) {
             throw new InvalidRequestException("Field 'name' is required");

@@ -16,6 +16,7 @@ import herald.kernel.Names;
 import herald.kernel.NotFoundException;
 import herald.kernel.SoftDelete;
 import herald.kernel.Timestamps;
+import herald.query.EventQuery;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
@@ -37,13 +38,19 @@ public final class TriggerAdmin {
     private final Triggers triggers;
     private final ResourceEvents events;
     private final EventService stored;
+    private final TriggerReplays replays;
     private final Clock clock;
 
-    /** {@code stored}: where the filter test reads a stored event, as the caller may read it. */
-    public TriggerAdmin(Triggers triggers, ResourceEvents events, EventService stored, Clock clock) {
+    /**
+     * {@code stored}: where the filter test reads a stored event, as the caller may read it; {@code replays}: where a
+     * trigger replays the stored events of a window.
+     */
+    public TriggerAdmin(Triggers triggers, ResourceEvents events, EventService stored, TriggerReplays replays,
+            Clock clock) {
         this.triggers = triggers;
         this.events = events;
         this.stored = stored;
+        this.replays = replays;
         this.clock = clock;
     }
 
@@ -58,10 +65,15 @@ public final class TriggerAdmin {
         return find(name, includeDeleted).toJson();
     }
 
+    /**
+     * Creates a trigger; with {@code "start": "<ISO time>"} it replays the stored events created since then through
+     * its webhook at once (the answer's {@code replay}).
+     */
     public ObjectNode create(JsonBody body, Principal caller, String requestId) {
         Instant now = clock.instant();
         Trigger trigger = Trigger.from(body, null, null, now, caller.name());
         checkUrl(trigger);
+        Instant start = replayStart(body, trigger, now);
         // a deleted trigger of this name (and its secret) gives way to the new one, for good
         triggers.store().get(trigger.name()).filter(t -> t.deletedAt() != null).ifPresent(deleted -> {
             triggers.store().purge(deleted.name());
@@ -80,10 +92,74 @@ public final class TriggerAdmin {
         if (secret != null) {
             json.put("secret", secret);
         }
+        if (start != null) {
+            json.set("replay", replays.start(trigger, start, now, caller.name()).toJson());
+        }
         return json;
     }
 
+    /** A creation's {@code start}, checked before anything is written; null without one. */
+    private Instant replayStart(JsonBody body, Trigger trigger, Instant now) {
+        Optional<String> text = body.string("start");
+        if (text.isEmpty()) {
+            return null;
+        }
+        Instant start = EventQuery.time("start", text.get());
+        if (start.isAfter(now)) {
+            throw new InvalidRequestException("start (" + text.get() + ") is in the future: a trigger replays events "
+                    + "stored before its creation; leave start out to react to new events only");
+        }
+        if (!trigger.actionType().equals("webhook")) {
+            throw new InvalidRequestException("start replays through a webhook action only; this trigger's action is "
+                    + trigger.actionType());
+        }
+        if (!trigger.active()) {
+            throw new InvalidRequestException("start needs an active trigger: leave is_active out or true");
+        }
+        return start;
+    }
+
+    /**
+     * Replays the stored events created within {@code {"since", "until"}} (until: now when left out) through the
+     * trigger's webhook, as new deliveries marked {@code replay}; the first step runs before the answer.
+     */
+    public ObjectNode replay(String name, JsonBody body, Principal caller) {
+        body.requireKnownFields(Set.of("since", "until"), "a replay has since and until");
+        Trigger trigger = find(name, false);
+        Instant since = body.string("since").map(value -> EventQuery.time("since", value)).orElse(null);
+        Instant until = body.string("until").map(value -> EventQuery.time("until", value)).orElse(null);
+        return replays.start(trigger, since, until, caller.name()).toJson();
+    }
+
+    /** A trigger's replays, newest first. */
+    public ArrayNode replays(String name) {
+        find(name, true);
+        ArrayNode list = Json.MAPPER.createArrayNode();
+        replays.list(name).forEach(replay -> list.add(replay.toJson()));
+        return list;
+    }
+
+    public ObjectNode replay(String name, String id) {
+        find(name, true);
+        return replays.get(name, id).orElseThrow(() -> noReplay(name, id)).toJson();
+    }
+
+    public ObjectNode cancelReplay(String name, String id, Principal caller) {
+        find(name, true);
+        replays.get(name, id).orElseThrow(() -> noReplay(name, id));
+        return replays.cancel(name, id, caller.name()).toJson();
+    }
+
+    private static NotFoundException noReplay(String name, String id) {
+        return new NotFoundException("Trigger " + name + " has no replay '" + id + "'; GET /api/v2/system/trigger/"
+                + name + "/replay lists them");
+    }
+
     public ObjectNode update(String name, JsonBody body, Principal caller, String requestId) {
+        if (body.string("start").isPresent()) {
+            throw new InvalidRequestException("start is for creating a trigger; to replay events through an existing "
+                    + "one, POST /api/v2/system/trigger/" + name + "/replay with since and until");
+        }
         Trigger previous = find(name, false);
         Trigger trigger = Trigger.from(body, name, previous, clock.instant(), caller.name());
         checkUrl(trigger);

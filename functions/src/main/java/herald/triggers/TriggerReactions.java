@@ -8,7 +8,9 @@ import org.slf4j.LoggerFactory;
  * What the triggers do about one created or changed event: it is matched against the active triggers and each
  * match's action carried out. A webhook that could not be recorded throws, for the stream to resend the change
  * (deliveries are recorded once per change, so nothing goes out twice for it); notifications and scripts are best
- * effort. Events that triggers' own scripts dispatch trigger nothing, so triggers cannot loop.
+ * effort. Events that triggers' own scripts dispatch trigger nothing, so triggers cannot loop. A trigger reacts only
+ * to what happened after it was created (a change the stream brings late is not delivered twice when the trigger
+ * replays from its {@code start}).
  *
  * <p>Thread-safe.
  */
@@ -47,6 +49,10 @@ public final class TriggerReactions {
                 : TriggerActions.matchable(changed);
         for (Trigger trigger : matcher.matching(matchable)) {
             if (!trigger.on().accepts(created)) {
+                continue;
+            }
+            if (trigger.createdAt() != null && changed.updatedAt().isBefore(trigger.createdAt())) {
+                // what happened before the trigger existed is a replay's to deliver ("start"), not the stream's
                 continue;
             }
             try {

@@ -42,15 +42,24 @@ public final class WebhookInvoker {
         for (int from = 0; from < ids.size(); from += IDS_PER_INVOCATION) {
             ObjectNode payload = Json.MAPPER.createObjectNode().put("trigger", trigger).put("fresh", fresh);
             ids.subList(from, Math.min(ids.size(), from + IDS_PER_INVOCATION)).forEach(payload.putArray("ids")::add);
-            try {
-                lambda.invoke(r -> r.functionName(function).invocationType(InvocationType.EVENT)
-                        .payload(SdkBytes.fromUtf8String(payload.toString())));
-            } catch (SdkException e) {
+            if (!invokeAsync(lambda, function, payload)) {
                 LOG.warn("Could not hand {} deliveries of trigger {} to {}; the retry function will", ids.size(),
-                        trigger, function, e);
+                        trigger, function);
                 sent = false;
             }
         }
         return sent;
+    }
+
+    /** Invokes {@code function} asynchronously (Lambda queues it); false when Lambda could not be asked. */
+    static boolean invokeAsync(LambdaClient lambda, String function, ObjectNode payload) {
+        try {
+            lambda.invoke(r -> r.functionName(function).invocationType(InvocationType.EVENT)
+                    .payload(SdkBytes.fromUtf8String(payload.toString())));
+            return true;
+        } catch (SdkException e) {
+            LOG.warn("Invoking {} failed", function, e);
+            return false;
+        }
     }
 }

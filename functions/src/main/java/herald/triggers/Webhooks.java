@@ -80,6 +80,15 @@ public final class Webhooks {
      * (should that fail, the retry function finds it when the hold runs out).
      */
     public void start(Trigger trigger, String eventId, String topic, String changeKey, String body, JsonNode event) {
+        record(trigger, eventId, topic, changeKey, body, event, null);
+    }
+
+    /**
+     * Records a delivery as {@link #start} does, made by the replay {@code replayId} (null: by the event as it
+     * happened); false when it was recorded already (the same change, or the same replay's event, twice).
+     */
+    boolean record(Trigger trigger, String eventId, String topic, String changeKey, String body, JsonNode event,
+            String replayId) {
         Instant now = clock.instant();
         String id = DeliveryStore.ID_PREFIX + UUID.nameUUIDFromBytes((trigger.name() + "|" + changeKey)
                 .getBytes(StandardCharsets.UTF_8)).toString().replace("-", "");
@@ -89,18 +98,19 @@ public final class Webhooks {
         // recorded already held for its first attempt (under the lease), so that attempt needs no claim of its own
         Delivery delivery = new Delivery(trigger.name(), id, eventId, topic, trigger.action().get("url").asText(), body,
                 Delivery.DELIVERING, List.of(), trigger.action().path("max_attempts").asInt(Trigger.DEFAULT_ATTEMPTS),
-                now.plus(LEASE), now, retry, List.of(), rules, orderKey);
+                now.plus(LEASE), now, retry, List.of(), rules, orderKey, replayId);
         if (!deliveries.create(delivery)) {
-            return; // the stream delivered this change twice
+            return false; // the stream delivered this change twice
         }
         if (orderKey != null && !endpoints.enqueue(trigger.name(), orderKey, id)) {
             fail(delivery, "its key's lane holds " + EndpointStore.MAX_QUEUE + " deliveries not yet made; "
                     + "the ones before it must be delivered or fail first");
-            return;
+            return true;
         }
         synchronized (recorded) {
             recorded.computeIfAbsent(trigger.name(), name -> new ArrayList<>()).add(id);
         }
+        return true;
     }
 
     /** Hands the deliveries recorded since the last hand-off to WebhookFunction, one invocation per trigger. */
@@ -162,6 +172,11 @@ public final class Webhooks {
                 }
                 Delivery delivery = held.get();
                 rules = delivery.rules();
+                // read for each one (a consistent read): a cancel must stop the very next attempt
+                if (delivery.replayId() != null && deliveries.replayCancelled(trigger, delivery.replayId())) {
+                    drop(delivery, "herald", "cancelled: its replay was cancelled");
+                    continue;
+                }
                 if (endpoint.disabledAt() != null) {
                     fail(delivery, "the trigger was disabled because its endpoint kept failing; enable it and recover "
                             + "its failed deliveries to send them");
@@ -347,9 +362,15 @@ public final class Webhooks {
             throw new ConflictException("Delivery " + delivery.id() + " is " + delivery.status() + "; only a pending "
                     + "delivery can be cancelled");
         }
+        Delivery cancelled = drop(delivery, by, "cancelled");
+        return cancelled;
+    }
+
+    /** Cancels a delivery this sender holds or an admin cancels; one in a lane lets the next go. */
+    private Delivery drop(Delivery delivery, String by, String note) {
         Instant now = clock.instant();
         Delivery cancelled = delivery.with(Delivery.CANCELLED, delivery.attempts(), delivery.maxAttempts(), null,
-                new Delivery.Note(now, by, "cancelled"));
+                new Delivery.Note(now, by, note));
         deliveries.save(cancelled);
         if (cancelled.orderKey() != null) {
             String next = endpoints.finish(cancelled.trigger(), cancelled.orderKey(), cancelled.id());

@@ -66,9 +66,9 @@ class SamBuildIT {
                     // the console's editor, and nothing else
                     assertThat(layerJars).as("ConsoleFunction layers")
                             .singleElement().satisfies(name -> assertThat(name).startsWith("org.webjars.npm.codemirror-"));
-                } else if (function.logicalId().equals("DeliveryRetryFunction")) {
+                } else if (List.of("DeliveryRetryFunction", "ReplayFunction").contains(function.logicalId())) {
                     // the Lambda client, and nothing else: what it needs of the SDK is in every function's package
-                    assertThat(layerJars).as("DeliveryRetryFunction layers")
+                    assertThat(layerJars).as(function.logicalId() + " layers")
                             .singleElement().satisfies(name -> assertThat(name).startsWith("software.amazon.awssdk.lambda-"));
                 } else {
                     assertThat(function.layers()).as(function.logicalId() + " runs no scripts: no layer").isEmpty();
@@ -78,7 +78,8 @@ class SamBuildIT {
             }
             boolean lambda = layerJars.stream().anyMatch(name -> name.startsWith("software.amazon.awssdk.lambda-"));
             assertThat(lambda).as(function.logicalId() + " has the Lambda client").isEqualTo(
-                    List.of("ReactionsFunction", "DeliveryRetryFunction").contains(function.logicalId()));
+                    List.of("ReactionsFunction", "DeliveryRetryFunction", "TriggerAdminFunction", "ReplayFunction")
+                            .contains(function.logicalId()));
             boolean graphql = layerJars.stream().anyMatch(name -> name.startsWith("com.graphql-java.graphql-java-"));
             assertThat(graphql).as(function.logicalId() + " has graphql-java")
                     .isEqualTo(function.logicalId().equals("QueryFunction"));

@@ -275,6 +275,8 @@ class SamTemplateTest {
             Map.entry("DeliveryRetryFunction", Set.of()), // reads what is due, hands it to WebhookFunction
             // its attempts; turning a failing trigger off and the events that say so
             Map.entry("WebhookFunction", union(Set.of("DeliveriesTable", "TriggersTable"), DISPATCHES)),
+            // a replay records deliveries and its own progress
+            Map.entry("ReplayFunction", Set.of("DeliveriesTable")),
             Map.entry("ConsoleFunction", Set.of())); // static files: no table at all
 
     @SafeVarargs

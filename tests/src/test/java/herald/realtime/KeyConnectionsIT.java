@@ -86,8 +86,8 @@ class KeyConnectionsIT {
         String lasting = "kc-last-" + UUID.randomUUID();
         Principal principal = new Principal(user, Role.USER, null);
         registry.subscribe(expiring, principal, clock.instant().plus(Duration.ofMinutes(1)),
-                Subscriptions.of(List.of(topic)), null);
-        registry.subscribe(lasting, principal, null, Subscriptions.of(List.of(topic)), null);
+                Subscriptions.of(List.of(topic)), null, false);
+        registry.subscribe(lasting, principal, null, Subscriptions.of(List.of(topic)), null, false);
         try {
             assertThat(registry.subscribers(topic, null)).extracting(ConnectionRegistry.Subscriber::connectionId)
                     .contains(expiring, lasting);

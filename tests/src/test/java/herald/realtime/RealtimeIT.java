@@ -144,8 +144,9 @@ class RealtimeIT {
         JsonNode created = byPrefix.next(id);
         List<String> keys = new ArrayList<>();
         created.fieldNames().forEachRemaining(keys::add);
-        assertThat(keys).containsExactly("createdAt", "dependsOn", "description", "id", "progress", "project", "sender",
-                "senderType", "status", "store", "summary", "topic", "updatedAt", "user");
+        // Ayon's keys, and the cursor a client sends back to resume
+        assertThat(keys).containsExactly("createdAt", "cursor", "dependsOn", "description", "id", "progress", "project",
+                "sender", "senderType", "status", "store", "summary", "topic", "updatedAt", "user");
         assertThat(created.get("store").asBoolean()).isTrue();
         assertThat(created.get("progress").asInt()).isZero();
         assertThat(created.get("summary").get("entityId").asText()).isEqualTo("e1");
@@ -158,6 +159,7 @@ class RealtimeIT {
         assertThat(updated.get("status").asText()).isEqualTo("in_progress");
         assertThat(updated.get("description").asText()).isEqualTo("working");
         assertThat(updated.has("store")).isFalse();
+        assertThat(updated.has("cursor")).isFalse();
         assertThat(updated.has("progress")).isFalse();
     }
 
@@ -167,6 +169,7 @@ class RealtimeIT {
         String volatileId = api.dispatch("{\"topic\":\"" + prefix + ".ping\",\"store\":false}");
         JsonNode ping = client.next(volatileId);
         assertThat(ping.get("store").asBoolean()).isFalse();
+        assertThat(ping.has("cursor")).as("a fire-and-forget event has no position to resume from").isFalse();
         assertThat(ping.get("progress").asInt()).isEqualTo(100);
         assertThat(api.get("/api/events/" + volatileId).status()).isEqualTo(404);
 

@@ -80,7 +80,9 @@ public final class LocalHeraldExtension implements ParameterResolver {
                     "ScriptTimeoutMs", "1500",
                     // webhooks go to listeners on 127.0.0.1, and retries are due at once (tests run the schedule)
                     "AllowPrivateWebhookUrls", "true",
-                    "WebhookRetryBaseSeconds", "0"), gatewayClock), gitHub, gatewayClock);
+                    "WebhookRetryBaseSeconds", "0",
+                    // a resume's bound, reached with a few dozen events
+                    "ResumeMaxEvents", "40"), gatewayClock), gitHub, gatewayClock);
         } catch (Exception e) {
             if (gitHub != null) {
                 gitHub.close();

@@ -28,7 +28,10 @@ public final class Messages {
     public static List<String> problems(JsonNode message) {
         String topic = message.path("topic").asText();
         String kind = topic.equals("heartbeat") ? "Heartbeat"
-                : topic.equals("notification") && message.has("trigger") ? "Notification" : "EventMessage";
+                : topic.equals("notification") && message.has("trigger") ? "Notification"
+                : topic.equals("resync") && message.size() == 2 ? "Resync"
+                : topic.equals("replay") && message.has("events") ? "Replay"
+                : topic.equals("error") && message.has("code") && !message.has("id") ? "Error" : "EventMessage";
         Schema schema = SCHEMAS.computeIfAbsent(kind, Messages::schema);
         return schema.validate(Json.write(message), InputFormat.JSON).stream().map(Error::toString).toList();
     }

@@ -27,6 +27,8 @@ public final class SocketClient implements WebSocket.Listener {
 
     /** Every message received but heartbeats, in order. */
     public final List<JsonNode> all = new CopyOnWriteArrayList<>();
+    /** The replay frames received (their events are in {@link #all}, one by one). */
+    public final List<JsonNode> frames = new CopyOnWriteArrayList<>();
     /** The heartbeats received. */
     public final BlockingQueue<JsonNode> heartbeats = new LinkedBlockingQueue<>();
     /** Messages that broke the AsyncAPI contract ({@link Messages}); reading a message fails while any did. */
@@ -75,6 +77,13 @@ public final class SocketClient implements WebSocket.Listener {
                 }
                 if ("heartbeat".equals(message.path("topic").asText()) && message.size() == 1) {
                     heartbeats.add(message);
+                } else if ("replay".equals(message.path("topic").asText()) && message.has("events")) {
+                    // a resume's frame: its events, each as it would come alone
+                    frames.add(message);
+                    message.get("events").forEach(event -> {
+                        all.add(event);
+                        unread.add(event);
+                    });
                 } else {
                     all.add(message);
                     unread.add(message);
@@ -118,6 +127,16 @@ public final class SocketClient implements WebSocket.Listener {
             }
         }
         throw new AssertionError("no message about " + id + "; got " + all);
+    }
+
+    /** Sends a text message (an auth message), waiting until it is written. */
+    public void send(String text) throws Exception {
+        socket.sendText(text, true).get(5, TimeUnit.SECONDS);
+    }
+
+    /** Closes the connection, as a client that goes away does. */
+    public void close() throws Exception {
+        socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").get(5, TimeUnit.SECONDS);
     }
 
     /** Whether nothing is left unread. */

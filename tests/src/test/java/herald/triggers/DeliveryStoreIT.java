@@ -27,7 +27,7 @@ class DeliveryStoreIT {
     private Delivery pending(String trigger, Instant due) {
         return new Delivery(trigger, "msg_" + UUID.randomUUID().toString().replace("-", ""), "e".repeat(32), "a.b.c",
                 "https://example.com/hook", "{}", "pending", List.of(), 8, due, due.minusSeconds(60), RETRY, List.of(),
-                DeliveryRules.NONE, null);
+                DeliveryRules.NONE, null, null);
     }
 
     @Test
@@ -57,7 +57,7 @@ class DeliveryStoreIT {
             // 12 deliveries of 200 KB: more than the 1 MB one Query page holds
             store.save(new Delivery(trigger, "msg_" + UUID.randomUUID().toString().replace("-", ""), "e".repeat(32),
                     "a.b.c", "https://example.com/hook", large, "delivered", List.of(), 8, null, at, RETRY, List.of(),
-                    DeliveryRules.NONE, null));
+                    DeliveryRules.NONE, null, null));
         }
         List<Delivery> listed = store.list(trigger, Delivery.STATES, 50);
         assertThat(listed).hasSize(12);
@@ -91,7 +91,7 @@ class DeliveryStoreIT {
         for (int i = 0; i < 20; i++) {
             Delivery failed = new Delivery("state-" + (i % 3) + "-" + UUID.randomUUID(), "msg_" + UUID.randomUUID()
                     .toString().replace("-", ""), "e".repeat(32), "a.b.c", "https://example.com/hook", "{}", "failed",
-                    List.of(), 8, null, start.plusSeconds(i), RETRY, List.of(), DeliveryRules.NONE, null);
+                    List.of(), 8, null, start.plusSeconds(i), RETRY, List.of(), DeliveryRules.NONE, null, null);
             store.save(failed);
             ids.add(0, failed.id());
         }

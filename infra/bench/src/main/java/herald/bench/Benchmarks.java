@@ -34,6 +34,7 @@ public final class Benchmarks {
         ALL.put("scripting", ScriptingBenchmark::run);
         ALL.put("triggers", TriggerBenchmark::run);
         ALL.put("delivery", DeliveryBenchmark::run);
+        ALL.put("replay", ReplayBenchmark::run);
         ALL.put("auth", AuthBenchmark::run);
         ALL.put("coldstart", ColdStartBenchmark::run);
     }

@@ -201,7 +201,8 @@ final class ColdStartBenchmark {
                                     "status", Map.of("s", "finished"), "user", Map.of("s", "admin"),
                                     "createdAt", Map.of("s", "2026-12-01T00:00:00.000000Z"),
                                     "updatedAt", Map.of("s", "2026-12-01T00:00:00.000000Z")))))));
-            case "DeliveryRetryFunction", "HeartbeatFunction" -> "{}";
+            // a scheduled run: nothing is due, so it reads byDue and returns
+            case "DeliveryRetryFunction", "HeartbeatFunction", "ReplayFunction" -> "{}";
             // a delivery that is not there: the trigger's shared state and the delivery are read, nothing is sent
             case "WebhookFunction" -> Json.write(Map.of("trigger", "cold-start", "ids", List.of("msg_coldstart")));
             default -> {

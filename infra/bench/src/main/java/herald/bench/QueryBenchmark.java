@@ -101,7 +101,7 @@ final class QueryBenchmark {
      * The newest 100 events without topics or projects (the {@code byTime} index, a day's sixteen shards merged),
      * with the 50 topics, then with 5,000 registered: items read and latency, which should not grow with the topics.
      */
-    private static void everything(DynamoDbClient dynamoDb, Map<String, String> environment, QueryStore store) {
+    static void everything(DynamoDbClient dynamoDb, Map<String, String> environment, QueryStore store) {
         EventQuery newest = new EventQuery(null, null, null, null, null, null, null, null, null, false, null, null, 100,
                 null);
         TopicRegistry registry = new TopicRegistry(dynamoDb, environment.get("TOPICS_TABLE"));
