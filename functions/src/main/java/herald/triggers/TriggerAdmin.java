@@ -146,8 +146,7 @@ public final class TriggerAdmin {
 
     public ObjectNode cancelReplay(String name, String id, Principal caller) {
         find(name, true);
-        replays.get(name, id).orElseThrow(() -> noReplay(name, id));
-        return replays.cancel(name, id, caller.name()).toJson();
+        return replays.cancel(replays.get(name, id).orElseThrow(() -> noReplay(name, id)), caller.name()).toJson();
     }
 
     private static NotFoundException noReplay(String name, String id) {

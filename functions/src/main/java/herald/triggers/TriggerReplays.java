@@ -8,7 +8,6 @@ import herald.kernel.ConflictException;
 import herald.kernel.InvalidRequestException;
 import herald.kernel.Json;
 import herald.kernel.Metrics;
-import herald.kernel.NotFoundException;
 import herald.kernel.Timestamps;
 import herald.query.QueryStore;
 import java.time.Clock;
@@ -26,6 +25,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 
 /**
@@ -200,32 +200,30 @@ public final class TriggerReplays {
 
     /**
      * Cancels a replay: a running one stops at its next save, and the deliveries it recorded that are not yet made
-     * are cancelled as they come up (a done replay's too); one that failed is a 409, a cancelled one stays so.
+     * are cancelled as they come up (a done replay's too); one that failed is a 409, a cancelled one stays so. One
+     * conditional write, which answers with the replay as it left it.
      */
-    public Replay cancel(String trigger, String id, String by) {
-        Replay replay = get(trigger, id).orElseThrow(() -> new NotFoundException("Trigger " + trigger
-                + " has no replay " + id));
+    public Replay cancel(Replay replay, String by) {
         if (replay.state().equals(CANCELLED)) {
             return replay;
         }
-        Instant now = clock.instant();
         try {
-            dynamoDb.updateItem(r -> r.tableName(table).key(key(trigger, id))
+            return fromItem(dynamoDb.updateItem(r -> r.tableName(table).key(key(replay.trigger(), replay.id()))
                     .updateExpression("SET #s = :cancelled, updatedAt = :now, #why = :why REMOVE #due, dueAt, leaseUntil")
                     .conditionExpression("#s IN (:running, :done)")
                     .expressionAttributeNames(Map.of("#s", "state", "#why", "reason", "#due", "due"))
                     .expressionAttributeValues(Map.of(":cancelled", s(CANCELLED), ":running", s(RUNNING),
-                            ":done", s(DONE),
-                            ":now", s(Timestamps.format(now)), ":why", s("cancelled by " + by))));
+                            ":done", s(DONE), ":now", s(Timestamps.format(clock.instant())),
+                            ":why", s("cancelled by " + by)))
+                    .returnValues(ReturnValue.ALL_NEW)).attributes());
         } catch (ConditionalCheckFailedException finished) {
-            Replay now2 = get(trigger, id).orElseThrow();
-            if (now2.state().equals(CANCELLED)) {
-                return now2;
+            Replay current = get(replay.trigger(), replay.id()).orElseThrow();
+            if (current.state().equals(CANCELLED)) {
+                return current;
             }
-            throw new ConflictException("Replay " + id + " " + now2.state() + " (" + now2.reason() + "); only a "
-                    + "running or done replay can be cancelled");
+            throw new ConflictException("Replay " + replay.id() + " " + current.state() + " (" + current.reason()
+                    + "); only a running or done replay can be cancelled");
         }
-        return get(trigger, id).orElseThrow();
     }
 
     /**
